@@ -129,6 +129,9 @@ class Transient(ApiError):
     kind = ErrorKind.TRANSIENT
     retryable = True
     title = "The service could not be reached or answered with an error"
+    # False only when the request surely never reached the service (connection refused / connect
+    # timeout), so even a POST may be sent again; otherwise its outcome is unknown.
+    may_have_arrived = True
 
     @property
     def user_message(self) -> str:
@@ -201,8 +204,10 @@ def error_from_response(status: int, body: bytes, retry_after: str | None = None
 def error_from_transport(exc: BaseException) -> Transient:
     """Timeouts, refused or reset connections, protocol errors."""
     name = type(exc).__name__
+    if "Connect" in name:
+        error = Transient("could not connect")
+        error.may_have_arrived = False
+        return error
     if "Timeout" in name:
         return Transient("the request timed out")
-    if "Connect" in name:
-        return Transient("could not connect")
     return Transient(f"the connection failed ({name})")

@@ -1,0 +1,340 @@
+"""The command-line face over the job engine, for scripts and batch use.
+
+With ``--json`` stdout holds only JSON; progress and messages go to stderr. The token comes from
+``USEAPI_TOKEN`` or else the OS keyring, and never appears in any output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from pixverse_desktop import DEFAULT_API_BASE
+from pixverse_desktop.api import (
+    AccountPendingError, ApiError, Busy, ExtendRequest, InsufficientCredits, InvalidInput, Moderated,
+    PixverseClient, Transient, Unauthorized, api_base_from_env, make_http_client,
+)
+from pixverse_desktop.api.schemas import DURATIONS, Video
+from pixverse_desktop.core.redact import register_secret
+from pixverse_desktop.jobs.downloads import Downloader, result_file_name
+from pixverse_desktop.jobs.engine import EngineConfig, JobEngine
+from pixverse_desktop.jobs.models import Job, JobState
+from pixverse_desktop.jobs.store import JobStore
+
+COMMANDS = {"extend", "videos", "jobs", "download"}
+
+EXIT_OK, EXIT_ERROR, EXIT_INVALID, EXIT_AUTH, EXIT_CREDITS = 0, 1, 2, 3, 4
+EXIT_MODERATED, EXIT_FAILED, EXIT_BUSY, EXIT_NETWORK, EXIT_ACCOUNT = 5, 6, 7, 8, 9
+
+EXIT_CODES_HELP = """exit codes:
+  0  success (with --wait: the video is COMPLETED)
+  1  any other error
+  2  invalid input: nothing was sent
+  3  authorization: no token, or the token was refused (401)
+  4  no credits left on the PixVerse account (412)
+  5  the prompt was rejected by moderation (422)
+  6  the generation failed, or the job needs attention
+  7  still busy (429) when --busy-timeout ran out
+  8  network: the service could not be reached or kept failing
+  9  the PixVerse account has a pending error (596)
+"""
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def exit_code_for(error: BaseException) -> int:
+    for kind, code in ((InvalidInput, EXIT_INVALID), (Unauthorized, EXIT_AUTH),
+                       (InsufficientCredits, EXIT_CREDITS), (Moderated, EXIT_MODERATED),
+                       (AccountPendingError, EXIT_ACCOUNT), (Busy, EXIT_BUSY), (Transient, EXIT_NETWORK)):
+        if isinstance(error, kind):
+            return code
+    if isinstance(error, ApiError) and error.status == 400:
+        return EXIT_INVALID
+    return EXIT_ERROR
+
+
+def exit_code_for_job(job: Job) -> int:
+    if job.state is JobState.COMPLETED or job.state in (JobState.QUEUED, JobState.GENERATING):
+        return EXIT_OK
+    by_status = {400: EXIT_INVALID, 401: EXIT_AUTH, 412: EXIT_CREDITS, 422: EXIT_MODERATED, 596: EXIT_ACCOUNT}
+    if job.state is JobState.WAITING_SLOT:
+        return EXIT_BUSY
+    return by_status.get(job.error_status or 0, EXIT_FAILED)
+
+
+def job_json(job: Job) -> dict[str, Any]:
+    return {
+        "id": job.id, "video_id": job.video_id, "status": job.state.value,
+        "remote_status": job.status_label or None, "url": job.result_url or None,
+        "message": job.message, "account": job.account, "local_path": job.local_path or None,
+        "created_at": job.created_at, "finished_at": job.finished_at,
+        "parameters": job.request.to_payload(),
+    }
+
+
+def video_json(video: Video) -> dict[str, Any]:
+    return {
+        "video_id": video.video_id, "status": video.status_label, "created_at":
+        video.created_at.isoformat() if video.created_at else None, "prompt": video.prompt,
+        "duration": video.video_duration or video.duration, "width": video.output_width,
+        "height": video.output_height, "url": video.url or None, "thumbnail": video.thumbnail_url or None,
+    }
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# -- argument parsing ---------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pixverse-desktop", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Extend videos through the useapi.net PixVerse API (run without a command for the window).",
+        epilog=EXIT_CODES_HELP + "\nThe API token is read from USEAPI_TOKEN, or else from the OS keyring.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--api-base", help=f"API base URL (default {DEFAULT_API_BASE}; env PIXVERSE_API_BASE)")
+    common.add_argument("--data-dir", help="where the job journal lives (default: the platform data folder)")
+    common.add_argument("--json", action="store_true", help="print only JSON on stdout")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ext = sub.add_parser("extend", parents=[common], help="extend a video", epilog=EXIT_CODES_HELP,
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    source = ext.add_mutually_exclusive_group(required=True)
+    source.add_argument("--video-id", help="a video from `videos`")
+    source.add_argument("--file", help="a local video to upload first")
+    source.add_argument("--video-path", help="the path of an already uploaded file")
+    ext.add_argument("--prompt", required=True)
+    ext.add_argument("--negative-prompt")
+    ext.add_argument("--duration", type=int, choices=DURATIONS, default=5)
+    ext.add_argument("--quality", choices=["360p", "540p"], default="540p")
+    ext.add_argument("--motion-mode", "--motion", dest="motion_mode", choices=["normal", "fast"], default="normal")
+    ext.add_argument("--style", choices=["anime", "3d_animation", "clay"])
+    ext.add_argument("--seed", type=int)
+    ext.add_argument("--template-id", type=int)
+    ext.add_argument("--email", help="the PixVerse account to use (default: the service picks)")
+    wm = ext.add_mutually_exclusive_group()
+    wm.add_argument("--remove-watermark", dest="remove_watermark", action="store_true", default=None)
+    wm.add_argument("--keep-watermark", dest="remove_watermark", action="store_false")
+    ext.add_argument("--reply-url")
+    ext.add_argument("--reply-ref")
+    ext.add_argument("--max-jobs", type=int)
+    ext.add_argument("--wait", action="store_true", help="wait until the video is final")
+    ext.add_argument("--busy-timeout", type=float, default=900.0,
+                     help="give up (exit 7) when no slot frees up within this many seconds (default 900)")
+    ext.add_argument("--timeout", type=float, default=3 * 3600.0, help="give up waiting after this long")
+    ext.add_argument("--poll-min", type=float, default=2.0, help=argparse.SUPPRESS)
+
+    vids = sub.add_parser("videos", parents=[common], help="list every video of the account")
+    vids.add_argument("--email")
+    sub.add_parser("jobs", parents=[common], help="list the jobs in the local journal")
+    dl = sub.add_parser("download", parents=[common], help="download a result (job id or video_id)")
+    dl.add_argument("id")
+    dl.add_argument("--dir", help="target folder (default: the library folder from the settings)")
+    return parser
+
+
+def read_token() -> str:
+    token = os.environ.get("USEAPI_TOKEN", "").strip()
+    if not token:
+        from pixverse_desktop.storage.secrets import KeyringTokenStore, KeyringUnavailable
+
+        try:
+            token = KeyringTokenStore().get() or ""
+        except KeyringUnavailable as exc:
+            raise CliError(f"No token in USEAPI_TOKEN and the keyring is not usable: {exc}", EXIT_AUTH)
+    if not token:
+        raise CliError("No API token: set USEAPI_TOKEN or save one in the app (Settings → API token).", EXIT_AUTH)
+    register_secret(token)
+    return token
+
+
+def default_data_dir() -> Path:
+    from pixverse_desktop.core.paths import data_dir
+
+    return data_dir()
+
+
+# -- commands -----------------------------------------------------------------------------------
+
+
+class Session:
+    """The objects one command needs, closed together."""
+
+    def __init__(self, args: argparse.Namespace, need_token: bool = True) -> None:
+        token = read_token() if need_token else ""
+        self.http = make_http_client()
+        self.client = PixverseClient(api_base_from_env(args.api_base), lambda: token, self.http)
+        self.store = JobStore.open(args.data_dir or default_data_dir())
+
+    async def close(self) -> None:
+        await self.http.aclose()
+        self.store.close()
+
+
+def _request_from_args(args: argparse.Namespace, video_path: str | None) -> ExtendRequest:
+    return ExtendRequest(
+        prompt=args.prompt, video_id=args.video_id, video_path=video_path or args.video_path,
+        email=args.email, negative_prompt=args.negative_prompt, template_id=args.template_id,
+        duration=args.duration, quality=args.quality, motion_mode=args.motion_mode, style=args.style,
+        seed=args.seed, remove_watermark=args.remove_watermark, reply_url=args.reply_url,
+        reply_ref=args.reply_ref, max_jobs=args.max_jobs)
+
+
+async def cmd_extend(args: argparse.Namespace) -> int:
+    from pixverse_desktop.api.validate import check_extend, upload_content_type
+
+    # Everything that can be checked locally is checked before any token or network is touched.
+    placeholder = "pending-upload" if args.file else None
+    check_extend(_request_from_args(args, placeholder))
+    if args.file:
+        if not Path(args.file).is_file():
+            raise CliError(f"No such file: {args.file}", EXIT_INVALID)
+        upload_content_type(args.file, video_only=True)
+    session = Session(args)
+    engine = JobEngine(session.client, session.store, EngineConfig(poll_min_s=args.poll_min))
+    try:
+        video_path = None
+        if args.file:
+            say(f"Uploading {Path(args.file).name}…")
+            last = [0.0]
+
+            def progress(done: int, total: int) -> None:
+                if time.monotonic() - last[0] > 0.5 or done == total:
+                    last[0] = time.monotonic()
+                    say(f"  {done * 100 // max(total, 1)}% ({done // 1024} of {total // 1024} KiB)")
+
+            video_path = (await session.client.upload_file(args.file, args.email, progress)).path
+        await engine.start()
+        job = engine.submit(_request_from_args(args, video_path))
+        say(f"Job {job.id[:8]} created: {JobState.PENDING.label}")
+        job = await _follow(engine, job, args)
+    finally:
+        await engine.stop()
+        await session.close()
+    if args.json:
+        print(json.dumps(job_json(job), indent=2))
+    else:
+        print(f"{job.video_id or '-'}\t{job.state.value}\t{job.result_url or ''}")
+    if job.state is not JobState.COMPLETED and job.message:
+        say(job.message)
+    return exit_code_for_job(job)
+
+
+async def _follow(engine: JobEngine, job: Job, args: argparse.Namespace) -> Job:
+    """Report changes on stderr until the job is accepted (or final, with --wait)."""
+    changed = asyncio.Event()
+    engine.subscribe(lambda event: changed.set())
+    started, busy_since, last_line = time.monotonic(), None, ""
+    while True:
+        job = engine.get(job.id) or job
+        line = f"  {job.state.label}: {job.message}" if job.message != job.state.label else f"  {job.state.label}"
+        if line != last_line:
+            say(line)
+            last_line = line
+        if job.state.is_final or (not args.wait and job.state.is_remote):
+            return job
+        if job.state is JobState.WAITING_SLOT:
+            busy_since = busy_since or time.monotonic()
+            if time.monotonic() - busy_since > args.busy_timeout:
+                return job
+        else:
+            busy_since = None
+        if time.monotonic() - started > args.timeout:
+            raise CliError(f"Gave up waiting after {args.timeout:.0f} s; the job stays in the journal "
+                           f"({job.id}) and resumes next time.", EXIT_FAILED)
+        changed.clear()
+        try:
+            await asyncio.wait_for(changed.wait(), timeout=1.0)
+        except asyncio.TimeoutError:
+            pass
+
+
+async def cmd_videos(args: argparse.Namespace) -> int:
+    session = Session(args)
+    try:
+        videos = await session.client.all_videos(args.email)
+    finally:
+        await session.close()
+    if args.json:
+        print(json.dumps([video_json(v) for v in videos], indent=2))
+    else:
+        for v in videos:
+            print(f"{v.video_id}\t{v.status_label}\t{v.video_duration or v.duration}s\t{v.prompt[:60]}")
+    return EXIT_OK
+
+
+async def cmd_jobs(args: argparse.Namespace) -> int:
+    store = JobStore.open(args.data_dir or default_data_dir())
+    try:
+        jobs = store.all()
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps([job_json(j) for j in jobs], indent=2))
+    else:
+        for j in jobs:
+            print(f"{j.id[:8]}\t{j.state.value}\t{j.video_id or '-'}\t{j.request.prompt[:50]}")
+    return EXIT_OK
+
+
+async def cmd_download(args: argparse.Namespace) -> int:
+    session = Session(args)
+    try:
+        job = session.store.get(args.id) or session.store.by_video_id(args.id)
+        video_id, url, prompt = (job.video_id, job.result_url, job.request.prompt) if job else (args.id, "", "")
+        if not url:
+            if not video_id:
+                raise CliError("That job has no video yet.", EXIT_INVALID)
+            video = await session.client.get_video(video_id)
+            url, prompt = video.url, prompt or video.prompt
+            if not url:
+                raise CliError(f"The video is not finished yet ({video.status_label}).", EXIT_FAILED)
+        target_dir = args.dir or _library_dir()
+        downloader = Downloader(session.http, target_dir)
+        say(f"Downloading into {target_dir}…")
+        path = await downloader.fetch(url, result_file_name(prompt, video_id or args.id),
+                                      lambda d, t: say(f"  {d * 100 // t if t else 0}%"))
+    finally:
+        await session.close()
+    print(json.dumps({"path": str(path), "video_id": video_id}) if args.json else str(path))
+    return EXIT_OK
+
+
+def _library_dir() -> str:
+    from pixverse_desktop.storage.settings import Settings
+
+    return Settings().get("library_dir")
+
+
+HANDLERS = {"extend": cmd_extend, "videos": cmd_videos, "jobs": cmd_jobs, "download": cmd_download}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return asyncio.run(HANDLERS[args.command](args))
+    except CliError as exc:
+        say(f"error: {exc}")
+        return exc.code
+    except ApiError as exc:
+        say(f"error: {exc.user_message}")
+        return exit_code_for(exc)
+    except KeyboardInterrupt:
+        say("interrupted; unfinished jobs stay in the journal and resume next time")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

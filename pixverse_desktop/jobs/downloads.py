@@ -1,0 +1,129 @@
+"""Downloading results: streamed to ``<name>.part``, resumed with HTTP Range, renamed when complete.
+
+Result URLs do not stay valid for ever (undocumented how long), so finished videos the user wants are
+fetched into the library folder. The file name comes from a slug of the prompt plus the video number:
+nothing the server sends can choose the directory. Only http(s) URLs are followed, and the API token is
+never sent to the media host.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import time
+import unicodedata
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+from urllib.parse import urlparse
+
+import httpx
+
+from pixverse_desktop.api.schemas import parse_video_id
+
+if TYPE_CHECKING:
+    from .engine import JobEngine
+
+log = logging.getLogger(__name__)
+CHUNK = 1024 * 1024
+Progress = Callable[[int, int], None]
+
+
+class DownloadError(Exception):
+    pass
+
+
+def slug(text: str, limit: int = 48) -> str:
+    """ASCII letters, digits and dashes only: safe on every file system, never a path."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()
+    return words[:limit].rstrip("-") or "video"
+
+
+def result_file_name(prompt: str, video_id: str, suffix: str = ".mp4") -> str:
+    parsed = parse_video_id(video_id)
+    tail = str(parsed[2]) if parsed else slug(video_id, 32)
+    return f"{slug(prompt)}-{tail}{suffix}"
+
+
+def safe_target(directory: str | Path, name: str) -> Path:
+    directory = Path(directory).resolve()
+    target = (directory / Path(name).name).resolve()
+    if target.parent != directory or target.name in ("", ".", ".."):
+        raise DownloadError(f"refusing to write outside {directory}")
+    return target
+
+
+class Downloader:
+    def __init__(self, http: httpx.AsyncClient, library_dir: str | Path) -> None:
+        self.http = http
+        self.library_dir = Path(library_dir)
+
+    async def fetch(self, url: str, name: str, progress: Progress | None = None) -> Path:
+        """Download ``url`` into the library as ``name``; resumes a ``.part`` left by an earlier run."""
+        if urlparse(url).scheme not in ("http", "https"):
+            raise DownloadError("only http(s) result URLs are downloaded")
+        await asyncio.to_thread(self.library_dir.mkdir, parents=True, exist_ok=True)
+        target = safe_target(self.library_dir, name)
+        if target.exists():
+            return target
+        part = target.with_name(target.name + ".part")
+        have = part.stat().st_size if part.exists() else 0
+        headers = {"Range": f"bytes={have}-"} if have else {}
+        async with self.http.stream("GET", url, headers=headers, timeout=httpx.Timeout(60.0)) as response:
+            if response.status_code == 416:  # the part is already whole
+                response_total = have
+            elif response.status_code not in (200, 206):
+                raise DownloadError(f"the media server answered HTTP {response.status_code}")
+            if response.status_code == 200:
+                have = 0  # no range support: start over
+            length = response.headers.get("Content-Length")
+            total = have + int(length) if length and response.status_code != 416 else None
+            if response.status_code == 416:
+                total = response_total
+            mode = "ab" if have else "wb"
+            done = have
+            last = 0.0
+            with open(part, mode) as handle:
+                if response.status_code != 416:
+                    async for chunk in response.aiter_raw(CHUNK):
+                        handle.write(chunk)
+                        done += len(chunk)
+                        now = time.monotonic()
+                        if progress and now - last > 0.1:
+                            last = now
+                            progress(done, total or 0)
+                handle.flush()
+                os.fsync(handle.fileno())
+        if total is not None and done != total:
+            raise DownloadError(f"incomplete download ({done} of {total} bytes); it will resume")
+        os.replace(part, target)
+        if progress:
+            progress(done, total or done)
+        return target
+
+
+async def download_job(engine: "JobEngine", job_id: str) -> None:
+    """Download one job's result, reporting progress as job changes (not written on every chunk)."""
+    job = engine.get(job_id)
+    if job is None or not job.result_url or engine.downloader is None:
+        return
+    name = result_file_name(job.request.prompt, job.video_id or job.id)
+
+    def progress(done: int, total: int) -> None:
+        current = engine.get(job_id)
+        if current is not None:
+            engine._update(current.evolve(download_done=done, download_total=total), persist=False)
+
+    try:
+        path = await engine.downloader.fetch(job.result_url, name, progress)
+    except (DownloadError, httpx.HTTPError, OSError) as exc:
+        log.warning("download of a result failed: %s", type(exc).__name__)
+        current = engine.get(job_id) or job
+        engine._update(current.evolve(message=f"Done; the download failed ({exc}). Use Save as… to retry."))
+        return
+    current = engine.get(job_id) or job
+    size = path.stat().st_size
+    engine._update(current.evolve(local_path=str(path), download_done=size, download_total=size,
+                                  message="Done; saved to the library"))

@@ -1,0 +1,444 @@
+"""The job engine: local queue per account, submission, 429 back-off, crash-safe reconciliation.
+
+It owns every job task and reports plain events (``jobs.models``) to its listeners on the loop
+thread; the window and the CLI are both thin faces over it. Every change is written to the journal
+before anyone hears of it, and the SUBMITTING write before a POST is durable, so a crash can never
+leave a charged job unknown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from pixverse_desktop.api.client import PixverseClient
+from pixverse_desktop.api.errors import (
+    AccountPendingError, ApiError, Busy, ErrorKind, InsufficientCredits, Transient, Unauthorized,
+)
+from pixverse_desktop.api.schemas import SEED_MAX, SEED_MIN, Account, ExtendRequest, parse_video_id
+from pixverse_desktop.api.validate import check_extend
+
+from . import backoff
+from .models import (
+    AccountCleared, AccountProblem, EngineEvent, Job, JobChanged, JobRemoved, JobState, new_job_id,
+)
+from .poller import AccountPoller
+from .reconcile import match_submissions, oldest_send
+from .store import JobStore
+
+log = logging.getLogger(__name__)
+Listener = Callable[[EngineEvent], None]
+RUNNING = (JobState.SUBMITTING, JobState.QUEUED, JobState.GENERATING)
+
+
+@dataclass
+class EngineConfig:
+    poll_min_s: float = 2.0
+    poll_max_s: float = 20.0
+    page_size: int = 40
+    busy_min_s: float = backoff.BUSY_MIN_S
+    busy_max_s: float = backoff.BUSY_MAX_S
+    transient_base_s: float = backoff.TRANSIENT_BASE_S
+    transient_max_s: float = backoff.TRANSIENT_MAX_S
+    job_time_limit_s: float = 2 * 3600.0   # a job with no final status after this needs attention
+    default_max_jobs: int = 1               # when GET /accounts cannot say
+    reconcile_delay_s: float = 3.0          # after an unknown POST outcome, before looking for it
+    reconcile_pages: int = 10
+    auto_download: bool = False
+    library_dir: str | None = None
+
+
+class JobEngine:
+    def __init__(self, client: PixverseClient, store: JobStore, config: EngineConfig | None = None, *,
+                 downloader=None, clock: Callable[[], float] = time.time,
+                 rng: random.Random | None = None) -> None:
+        self.client = client
+        self.store = store
+        self.config = config or EngineConfig()
+        self.downloader = downloader
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self.accounts: dict[str, Account] = {}
+        self._jobs: dict[str, Job] = {}
+        self._listeners: list[Listener] = []
+        self._tasks: set[asyncio.Task] = set()
+        self._sending: set[str] = set()
+        self._pollers: dict[str, AccountPoller] = {}
+        self._parked: dict[str | None, str] = {}  # lane -> why submissions wait (None key: every lane)
+        self._wake = asyncio.Event()
+        self._started = False
+
+    # -- events ---------------------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _emit(self, event: EngineEvent) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:  # a broken listener must not stop the engine
+                log.exception("engine listener failed")
+
+    def _update(self, job: Job, *, durable: bool = False, persist: bool = True) -> Job:
+        if persist:
+            self.store.save(job, durable=durable)
+        if job.hidden and job.state.is_final:
+            self._jobs.pop(job.id, None)
+        else:
+            self._jobs[job.id] = job  # hidden jobs still running are tracked until they end
+        if not job.hidden:
+            self._emit(JobChanged(job))
+        if job.state.is_final or job.state in (JobState.PENDING, JobState.WAITING_SLOT):
+            self._wake.set()
+        return job
+
+    # -- queries --------------------------------------------------------------------------------
+
+    def jobs(self) -> list[Job]:
+        return sorted((j for j in self._jobs.values() if not j.hidden), key=lambda j: j.created_at)
+
+    def get(self, job_id: str) -> Job | None:
+        return self._jobs.get(job_id) or self.store.get(job_id)
+
+    def parked_reason(self, email: str | None) -> str | None:
+        return self._parked.get(None) or self._parked.get(email)
+
+    # -- commands -------------------------------------------------------------------------------
+
+    def submit(self, req: ExtendRequest, parent_id: str | None = None) -> Job:
+        """Validate, persist as PENDING, schedule. Raises InvalidInput; never blocks on the network."""
+        check_extend(req)
+        now = self.clock()
+        job = Job(id=new_job_id(), request=req, created_at=now, updated_at=now,
+                  account=req.account_hint, parent_id=parent_id, message=JobState.PENDING.label)
+        return self._update(job)
+
+    def submit_variations(self, req: ExtendRequest, n: int) -> list[Job]:
+        seeds: set[int] = set()
+        while len(seeds) < n:
+            seeds.add(self.rng.randint(SEED_MIN, SEED_MAX))
+        requests = [ExtendRequest.from_dict({**req.to_dict(), "seed": seed}) for seed in sorted(seeds)]
+        for variation in requests:
+            check_extend(variation)
+        return [self.submit(variation) for variation in requests]
+
+    def rerun(self, job_id: str) -> Job:
+        original = self._require(job_id)
+        return self.submit(original.request, parent_id=original.id)
+
+    def retry(self, job_id: str) -> Job:
+        """User-initiated: send a failed or unresolved job's request again, as a new job."""
+        original = self._require(job_id)
+        if original.state not in (JobState.FAILED, JobState.NEEDS_ATTENTION):
+            raise ValueError("only a failed job or one that needs attention can be retried")
+        job = self.submit(original.request, parent_id=original.id)
+        self.remove(original.id)
+        return job
+
+    def remove(self, job_id: str) -> None:
+        job = self._require(job_id)
+        if job.state is JobState.SUBMITTING:
+            raise ValueError("this job is being sent; remove it once the service has answered")
+        if job.state in (JobState.PENDING, JobState.WAITING_SLOT):
+            # Never sent: cancelling costs nothing. Keep the record, marked as cancelled by the user.
+            job = job.evolve(state=JobState.FAILED, message="Cancelled before it was sent",
+                             finished_at=self.clock())
+        self._update(job.evolve(hidden=True))
+        self._emit(JobRemoved(job_id))
+
+    def token_changed(self) -> None:
+        """A new token was entered: waiting submissions may go, pollers resume."""
+        self._unpark(None)
+        for poller in self._pollers.values():
+            poller.wake()
+
+    def clear_account_problem(self, email: str | None) -> None:
+        self._unpark(email)
+        if email in self._pollers:
+            self._pollers[email].wake()
+
+    def download(self, job_id: str) -> None:
+        job = self._require(job_id)
+        if self.downloader is None or not job.result_url:
+            raise ValueError("this job has no result to download yet")
+        self._spawn(self._download(job.id), f"download {job_id}")
+
+    def _require(self, job_id: str) -> Job:
+        job = self.get(job_id)
+        if job is None:
+            raise KeyError(job_id)
+        return job
+
+    # -- life cycle -----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        for job in self.store.all():
+            self._jobs[job.id] = job
+        for job in self.store.unfinished():  # hidden but unfinished jobs still run
+            self._jobs.setdefault(job.id, job)
+        await self.refresh_accounts()
+        unknown = [j for j in self._jobs.values() if j.state is JobState.SUBMITTING]
+        if unknown:
+            for job in unknown:
+                self._update(job.evolve(message="Checking whether the service received it…"), persist=False)
+            self._spawn(self._reconcile(unknown), "reconcile at start")
+        for email in {j.account or "" for j in self._jobs.values() if j.state.is_remote}:
+            self._poller(email).wake()
+        if self.config.auto_download and self.downloader is not None:
+            for job in self._jobs.values():
+                if job.state is JobState.COMPLETED and job.result_url and not job.local_path:
+                    self._spawn(self._download(job.id), f"download {job.id}")
+        self._spawn(self._schedule_loop(), "scheduler")
+
+    async def stop(self) -> None:
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._tasks.clear()
+        self._pollers.clear()
+        self._started = False
+
+    def _spawn(self, coro, name: str) -> asyncio.Task:
+        task = asyncio.get_running_loop().create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("engine task %s failed", task.get_name(), exc_info=task.exception())
+
+    async def wait_final(self, job_id: str, timeout: float | None = None) -> Job:
+        job = self._require(job_id)
+        if job.state.is_final:
+            return job
+        done: asyncio.Future[Job] = asyncio.get_running_loop().create_future()
+
+        def listen(event: EngineEvent) -> None:
+            if isinstance(event, JobChanged) and event.job.id == job_id and event.job.state.is_final:
+                if not done.done():
+                    done.set_result(event.job)
+
+        unsubscribe = self.subscribe(listen)
+        try:
+            return await asyncio.wait_for(done, timeout)
+        finally:
+            unsubscribe()
+
+    async def refresh_accounts(self) -> list[Account]:
+        try:
+            accounts = await self.client.accounts()
+        except Unauthorized as exc:
+            self._park(None, "unauthorized", exc.user_message)
+            return []
+        except ApiError as exc:
+            log.info("GET /accounts failed (%s); using local limits", type(exc).__name__)
+            return list(self.accounts.values())
+        self.accounts = {a.email: a for a in accounts}
+        self._wake.set()
+        return accounts
+
+    # -- scheduling -----------------------------------------------------------------------------
+
+    def _capacity(self, lane: str | None, job: Job) -> int:
+        if job.request.max_jobs:
+            return job.request.max_jobs
+        if lane is None:
+            return sum(a.max_jobs for a in self.accounts.values()) or self.config.default_max_jobs
+        account = self.accounts.get(lane)
+        return account.max_jobs if account else self.config.default_max_jobs
+
+    def _running(self, lane: str | None) -> int:
+        return sum(1 for j in self._jobs.values() if j.state in RUNNING and (lane is None or j.account == lane))
+
+    def _dispatch(self) -> float | None:
+        """Start every submission allowed now, in order per lane; seconds until the next due retry."""
+        now = self.clock()
+        next_due: float | None = None
+        blocked: set[str | None] = set()
+        waiting = sorted((j for j in self._jobs.values()
+                          if j.state in (JobState.PENDING, JobState.WAITING_SLOT) and j.id not in self._sending),
+                         key=lambda j: j.created_at)
+        for job in waiting:
+            lane = job.account
+            if lane in blocked or self.parked_reason(lane):
+                continue
+            if job.state is JobState.WAITING_SLOT and (job.next_try_at or 0) > now:
+                due = (job.next_try_at or now) - now
+                next_due = due if next_due is None else min(next_due, due)
+                blocked.add(lane)
+                continue
+            if self._running(lane) + self._sending_in(lane) >= self._capacity(lane, job):
+                blocked.add(lane)
+                continue
+            self._sending.add(job.id)
+            self._spawn(self._submit(job.id), f"submit {job.id}")
+        return next_due
+
+    def _sending_in(self, lane: str | None) -> int:
+        # Tasks started but not yet marked SUBMITTING (the mark happens on the task's first step).
+        return sum(1 for i in self._sending
+                   if self._jobs[i].state is not JobState.SUBMITTING and (lane is None or self._jobs[i].account == lane))
+
+    async def _schedule_loop(self) -> None:
+        while True:
+            self._wake.clear()
+            delay = self._dispatch()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+            except asyncio.TimeoutError:
+                pass
+
+    # -- submission -----------------------------------------------------------------------------
+
+    async def _submit(self, job_id: str) -> None:
+        try:
+            job = self._jobs.get(job_id)
+            if job is None or job.state not in (JobState.PENDING, JobState.WAITING_SLOT):
+                return  # removed (cancelled) after it was scheduled
+            job = self._update(job.evolve(state=JobState.SUBMITTING, submitted_at=self.clock(),
+                                          message=JobState.SUBMITTING.label, next_try_at=None),
+                               durable=True)
+            try:
+                video_id = await self.client.extend(job.request)
+            except ApiError as exc:
+                self._submit_failed(job, exc)
+                return
+            parsed = parse_video_id(video_id)
+            email = parsed[1] if parsed else job.account
+            job = self._update(job.evolve(state=JobState.QUEUED, video_id=video_id, account=email,
+                                          accepted_at=self.clock(), status_label="QUEUED",
+                                          message=JobState.QUEUED.label, error_kind=None, error_status=None))
+            self._poller(email or "").wake()
+        finally:
+            self._sending.discard(job_id)
+            self._wake.set()
+
+    def _submit_failed(self, job: Job, exc: ApiError) -> None:
+        now = self.clock()
+        if isinstance(exc, Busy):
+            delay = backoff.busy_delay(self.rng, exc.retry_after, self.config.busy_min_s, self.config.busy_max_s)
+            at = time.strftime("%H:%M:%S", time.localtime(now + delay))
+            self._update(job.evolve(state=JobState.WAITING_SLOT, next_try_at=now + delay,
+                                    attempts=job.attempts + 1, error_status=429,
+                                    message=f"{exc.user_message} Next try at {at}."))
+            return
+        if isinstance(exc, Transient):
+            if not exc.may_have_arrived:
+                delay = backoff.transient_delay(job.attempts + 1, self.rng, self.config.transient_base_s,
+                                                self.config.transient_max_s)
+                self._update(job.evolve(state=JobState.WAITING_SLOT, next_try_at=now + delay,
+                                        attempts=job.attempts + 1, error_kind=ErrorKind.TRANSIENT,
+                                        message=f"{exc.user_message} (not sent; trying again)"))
+                return
+            # The POST may have been accepted: look for it rather than sending it again.
+            self._update(job.evolve(message="No clear answer from the service; checking whether it "
+                                            "received the job…", error_kind=ErrorKind.TRANSIENT))
+            self._spawn(self._reconcile([job], delay=self.config.reconcile_delay_s), f"reconcile {job.id}")
+            return
+        self._update(job.evolve(state=JobState.FAILED, message=exc.user_message, error_kind=exc.kind,
+                                error_status=exc.status, finished_at=now))
+        if isinstance(exc, Unauthorized):
+            self._park(None, "unauthorized", exc.user_message)
+        elif isinstance(exc, InsufficientCredits):
+            self._park(job.account, "credits", exc.user_message)
+        elif isinstance(exc, AccountPendingError):
+            self._park(job.account, "pending_error", exc.user_message)
+
+    def _park(self, lane: str | None, kind: str, message: str) -> None:
+        first = lane not in self._parked
+        self._parked[lane] = message
+        if first:  # one banner per problem, not one per waiting job
+            self._emit(AccountProblem(lane, kind, message))
+
+    def _unpark(self, lane: str | None) -> None:
+        if self._parked.pop(lane, None) is not None:
+            self._emit(AccountCleared(lane))
+        self._wake.set()
+
+    # -- reconciliation -------------------------------------------------------------------------
+
+    async def _reconcile(self, jobs: list[Job], delay: float = 0.0) -> None:
+        if delay:
+            await asyncio.sleep(delay)
+        lanes: dict[str | None, list[Job]] = {}
+        for job in jobs:
+            lane = job.account or (None if len(self.accounts) != 1 else next(iter(self.accounts)))
+            lanes.setdefault(lane, []).append(job)
+        for lane, lane_jobs in lanes.items():
+            emails = [lane] if lane or not self.accounts else list(self.accounts)
+            videos = []
+            for email in emails:
+                videos += await self._recent_videos(email, oldest_send(lane_jobs))
+            owned = {j.video_id for j in self.store.all(include_hidden=True) if j.video_id}
+            found = match_submissions(lane_jobs, videos, owned)
+            for job in lane_jobs:
+                current = self._jobs.get(job.id, job)
+                if current.state is not JobState.SUBMITTING:
+                    continue
+                video = found.get(job.id)
+                if video is None:
+                    self._update(current.evolve(
+                        state=JobState.NEEDS_ATTENTION, finished_at=self.clock(), error_kind=ErrorKind.JOB,
+                        message="The service's answer to this job was lost and it is not among your "
+                                "videos, so it was probably not charged. Use Retry to send it again."))
+                    continue
+                adopted = current.evolve(state=JobState.QUEUED, video_id=video.video_id,
+                                         account=video.email or current.account, accepted_at=self.clock(),
+                                         message="Found on the service after an interrupted send")
+                self._update(adopted)
+                self._poller(adopted.account or "").wake()
+        self._wake.set()
+
+    async def _recent_videos(self, email: str | None, since: float) -> list:
+        """Pages of GET /videos back to ``since`` (retried with back-off: it is only a read)."""
+        failures = 0
+        while True:
+            try:
+                videos = []
+                async for page in self.client.iter_videos(email, self.config.page_size,
+                                                          max_pages=self.config.reconcile_pages):
+                    videos += page
+                    if page[-1].created_at and page[-1].created_at.timestamp() < since:
+                        break
+                return videos
+            except Transient:
+                failures += 1
+                await asyncio.sleep(backoff.transient_delay(failures, self.rng, self.config.transient_base_s,
+                                                            self.config.transient_max_s))
+
+    # -- polling and downloads (see poller.py) -----------------------------------------------------
+
+    def _poller(self, email: str) -> AccountPoller:
+        poller = self._pollers.get(email)
+        if poller is None or poller.finished:
+            poller = AccountPoller(self, email)
+            self._pollers[email] = poller
+            self._spawn(poller.run(), f"poll {email or 'default'}")
+        return poller
+
+    def active_remote(self, email: str) -> list[Job]:
+        return [j for j in self._jobs.values() if j.state.is_remote and (j.account or "") == email]
+
+    def apply(self, job: Job) -> Job:
+        """Called by pollers with an updated snapshot."""
+        job = self._update(job)
+        if job.state is JobState.COMPLETED and self.config.auto_download and self.downloader is not None:
+            self._spawn(self._download(job.id), f"download {job.id}")
+        return job
+
+    async def _download(self, job_id: str) -> None:
+        from .downloads import download_job  # keeps the engine importable without a downloader
+
+        await download_job(self, job_id)

@@ -1,0 +1,137 @@
+"""One poller per account: one GET /videos page per tick covers all of that account's active jobs.
+
+Only jobs missing from that page are asked for one by one (GET /videos/{id}, which answers 404 while a
+video is still processing). The interval adapts to the youngest active job's age; a new submission
+wakes the poller at once; transient faults back off exponentially (capped). The poller ends when its
+account has no active job and is started again on demand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+from pixverse_desktop.api.errors import AccountPendingError, ApiError, NotFound, Unauthorized
+from pixverse_desktop.api.schemas import Video, VideoStatus
+
+from . import backoff
+from .models import Job, JobState
+
+if TYPE_CHECKING:
+    from .engine import JobEngine
+
+log = logging.getLogger(__name__)
+
+_FAILURE_WORDS = {
+    VideoStatus.FAILED: "PixVerse could not generate this video (no credits are kept for failed "
+                        "generations on most plans). Try again, perhaps with another prompt or seed.",
+    VideoStatus.MODERATED: "PixVerse's moderator blocked the generated video. Try another prompt.",
+}
+
+
+def job_from_video(job: Job, video: Video, now: float) -> Job:
+    """The job as the video says it is now (pure; tested on its own)."""
+    status = video.status
+    changes: dict = {"status_code": video.status_code, "status_label": video.status_label}
+    if status is VideoStatus.COMPLETED:
+        changes.update(state=JobState.COMPLETED, result_url=video.url, finished_at=now,
+                       thumbnail_url=video.thumbnail_url, width=video.output_width,
+                       height=video.output_height, video_duration=video.video_duration,
+                       message="Done", error_kind=None)
+    elif status.is_failure:
+        changes.update(state=JobState.FAILED, finished_at=now, message=_FAILURE_WORDS[status],
+                       thumbnail_url=video.thumbnail_url)
+    elif status is VideoStatus.QUEUED:
+        position = f" (position {video.queue_count})" if video.queue_count else ""
+        changes.update(state=JobState.QUEUED, message=f"Queued at PixVerse{position}")
+    elif status is VideoStatus.GENERATING:
+        changes.update(state=JobState.GENERATING, message="Generating")
+    else:  # keep the state; say what we see and keep polling within the time limit
+        changes.update(message=f"Status {video.status_label}; still checking")
+    if all(getattr(job, k) == v for k, v in changes.items() if k != "finished_at") and not (
+            changes.get("state", job.state).is_final):
+        return job
+    return job.evolve(**changes)
+
+
+class AccountPoller:
+    def __init__(self, engine: "JobEngine", email: str) -> None:
+        self.engine = engine
+        self.email = email
+        self.finished = False
+        self.failures = 0
+        self.requests = 0
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        try:
+            while True:
+                self._wake.clear()
+                active = self.engine.active_remote(self.email)
+                if not active:
+                    return
+                delay = await self._tick(active)
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=delay)
+                except asyncio.TimeoutError:
+                    pass
+        finally:
+            self.finished = True
+
+    async def _tick(self, active: list[Job]) -> float:
+        engine, config = self.engine, self.engine.config
+        if engine.parked_reason(self.email):
+            return config.poll_max_s  # woken by token_changed / clear_account_problem
+        try:
+            self.requests += 1
+            page = await engine.client.list_videos(self.email or None, limit=config.page_size)
+        except (Unauthorized, AccountPendingError) as exc:
+            kind = "unauthorized" if isinstance(exc, Unauthorized) else "pending_error"
+            engine._park(None if kind == "unauthorized" else self.email, kind, exc.user_message)
+            return config.poll_max_s
+        except ApiError as exc:
+            self.failures += 1
+            log.info("polling %s failed (%s); backing off", self.email or "default", type(exc).__name__)
+            return backoff.transient_delay(self.failures, engine.rng, config.transient_base_s,
+                                           config.transient_max_s)
+        self.failures = 0
+        by_id = {v.video_id: v for v in page}
+        now = engine.clock()
+        for job in active:
+            video = by_id.get(job.video_id or "")
+            if video is None:
+                video = await self._one(job)
+            current = engine._jobs.get(job.id, job)
+            if current.state.is_final:
+                continue
+            if video is not None:
+                updated = job_from_video(current, video, now)
+                if updated is not current:
+                    engine.apply(updated)
+                    continue
+            if now - (current.accepted_at or current.created_at) > config.job_time_limit_s:
+                engine.apply(current.evolve(
+                    state=JobState.NEEDS_ATTENTION, finished_at=now,
+                    message=f"No final status after {config.job_time_limit_s / 60:.0f} minutes; "
+                            f"last seen: {current.status_label or current.state.label}. Check it on "
+                            "your PixVerse account."))
+        remaining = engine.active_remote(self.email)
+        if not remaining:
+            return 0.0
+        youngest = min(now - (j.accepted_at or j.created_at) for j in remaining)
+        return backoff.poll_interval(youngest, config.poll_min_s, config.poll_max_s)
+
+    async def _one(self, job: Job) -> Video | None:
+        """A job not on the first page: ask for it alone. 404 means still processing (documented)."""
+        try:
+            self.requests += 1
+            return await self.engine.client.get_video(job.video_id or "")
+        except NotFound:
+            return None
+        except ApiError as exc:
+            log.info("GET /videos/{id} failed for a job (%s)", type(exc).__name__)
+            return None

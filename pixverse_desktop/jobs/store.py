@@ -1,0 +1,38 @@
+"""Jobs over the journal: ``Job`` values in, ``Job`` values out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pixverse_desktop.storage.journal import Journal
+
+from .models import Job, JobState
+
+
+class JobStore:
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+
+    @classmethod
+    def open(cls, data_dir: str | Path) -> "JobStore":
+        return cls(Journal(Path(data_dir) / "jobs.sqlite3"))
+
+    def save(self, job: Job, *, durable: bool = False) -> None:
+        self.journal.save(job.to_dict(), durable=durable)
+
+    def get(self, job_id: str) -> Job | None:
+        record = self.journal.get(job_id)
+        return Job.from_dict(record) if record else None
+
+    def by_video_id(self, video_id: str) -> Job | None:
+        record = self.journal.find_by_video_id(video_id)
+        return Job.from_dict(record) if record else None
+
+    def all(self, include_hidden: bool = False) -> list[Job]:
+        return [Job.from_dict(r) for r in self.journal.all(include_hidden)]
+
+    def unfinished(self) -> list[Job]:
+        return [Job.from_dict(r) for r in self.journal.in_states(s.value for s in JobState if not s.is_final)]
+
+    def close(self) -> None:
+        self.journal.close()

@@ -1,0 +1,103 @@
+import random
+from datetime import datetime, timezone
+
+import pytest
+
+from pixverse_desktop.api.schemas import ExtendRequest, Video
+from pixverse_desktop.jobs import backoff
+from pixverse_desktop.jobs.downloads import DownloadError, result_file_name, safe_target, slug
+from pixverse_desktop.jobs.models import Job, JobState
+from pixverse_desktop.jobs.poller import job_from_video
+from pixverse_desktop.jobs.reconcile import CLOCK_SKEW_S, match_submissions
+
+
+def test_busy_delay_is_10_to_30_seconds_unless_retry_after():
+    rng = random.Random(1)
+    delays = [backoff.busy_delay(rng) for _ in range(500)]
+    assert min(delays) >= 10 and max(delays) <= 30 and max(delays) - min(delays) > 15
+    assert backoff.busy_delay(rng, retry_after=4) == 4
+
+
+def test_transient_delay_grows_and_is_capped():
+    rng = random.Random(2)
+    assert backoff.transient_delay(1, rng) <= 1.0
+    assert 8 <= backoff.transient_delay(5, rng) <= 16
+    assert all(16 <= backoff.transient_delay(n, rng) <= 32 for n in range(6, 40))
+
+
+def test_poll_interval_adapts():
+    assert backoff.poll_interval(1, 2, 20) == 2
+    assert backoff.poll_interval(100, 2, 20) == 10
+    assert backoff.poll_interval(10_000, 2, 20) == 20
+
+
+def video(n, prompt="p", created=1000.0, **kw):
+    return Video(video_id=f"user:1-pixverse:a@x.io-video:{n}", prompt=prompt,
+                 created_at=datetime.fromtimestamp(created, timezone.utc), **kw)
+
+
+def job(id, prompt="p", sent=1000.0, **req):
+    return Job(id=id, request=ExtendRequest(prompt=prompt, video_id="user:1-pixverse:a@x.io-video:1", **req),
+               state=JobState.SUBMITTING, created_at=sent, submitted_at=sent, account="a@x.io")
+
+
+def test_reconcile_pairs_one_to_one_in_order():
+    jobs = [job("j1", sent=1000), job("j2", sent=1001)]
+    videos = [video(11, created=1002), video(10, created=1001)]
+    found = match_submissions(jobs, videos, owned=set())
+    assert found["j1"].video_id.endswith(":10") and found["j2"].video_id.endswith(":11")
+
+
+def test_reconcile_ignores_owned_old_and_different_videos():
+    jobs = [job("j1", sent=5000, seed=7, quality="360p")]
+    videos = [video(1, created=5000 - CLOCK_SKEW_S - 1),             # older than the send
+              video(2, created=5001, seed=8),                       # another seed
+              video(3, created=5001, quality="540p"),                # another quality
+              video(4, prompt="other", created=5001),                 # another prompt
+              video(5, created=5001)]                                # owned by another job
+    assert match_submissions(jobs, videos, owned={videos[-1].video_id}) == {}
+    assert match_submissions(jobs, [video(6, created=5002, seed=7, quality="360p")], set())["j1"]
+
+
+def test_job_from_video_maps_statuses():
+    base = job("j").evolve(state=JobState.QUEUED, video_id="v")
+    done = job_from_video(base, Video(video_id="v", status_code=1, url="http://m/x.mp4", output_width=960,
+                                      output_height=540, video_duration=10), now=9.0)
+    assert done.state is JobState.COMPLETED and done.result_url == "http://m/x.mp4" and done.width == 960
+    assert done.finished_at == 9.0
+    failed = job_from_video(base, Video(video_id="v", status_code=8), now=9.0)
+    assert failed.state is JobState.FAILED and "could not generate" in failed.message
+    moderated = job_from_video(base, Video(video_id="v", status_code=7), now=9.0)
+    assert moderated.state is JobState.FAILED and "moderator" in moderated.message
+    gen = job_from_video(base, Video(video_id="v", status_code=10), now=9.0)
+    assert gen.state is JobState.GENERATING
+    unknown = job_from_video(gen, Video(video_id="v", status_code=3), now=9.0)
+    assert unknown.state is JobState.GENERATING and unknown.status_label == "unknown (3)"
+    assert "unknown (3)" in unknown.message
+    assert job_from_video(unknown, Video(video_id="v", status_code=3), now=10.0) is unknown
+
+
+def test_queued_is_not_final_whatever_the_service_says():
+    base = job("j").evolve(state=JobState.QUEUED, video_id="v")
+    queued = job_from_video(base, Video(video_id="v", status_code=5, status_final=True), now=1.0)
+    assert queued.state is JobState.QUEUED and not queued.state.is_final
+
+
+@pytest.mark.parametrize("prompt", ["../../etc/passwd", "/abs/path", "C:\\win\\sys", "ünïcødé 🎬 café",
+                                    "..", "", "a" * 500, "con", "\x00nul"])
+def test_file_names_never_escape_the_library(tmp_path, prompt):
+    name = result_file_name(prompt, "user:1-pixverse:a@x.io-video:42")
+    assert "/" not in name and "\\" not in name and name.endswith("-42.mp4") and len(name) < 80
+    assert safe_target(tmp_path, name).parent == tmp_path.resolve()
+
+
+def test_safe_target_refuses_escapes(tmp_path):
+    for evil in ("..", ".", ""):
+        with pytest.raises(DownloadError):
+            safe_target(tmp_path, evil)
+    assert safe_target(tmp_path, "../x.mp4").parent == tmp_path.resolve()  # only the name is kept
+
+
+def test_slug():
+    assert slug("A cat, jumping!  ") == "a-cat-jumping"
+    assert slug("日本語") == "video"
