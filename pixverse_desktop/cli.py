@@ -138,7 +138,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     vids = sub.add_parser("videos", parents=[common], help="list every video of the account")
     vids.add_argument("--email")
-    sub.add_parser("jobs", parents=[common], help="list the jobs in the local journal")
+    jobs = sub.add_parser("jobs", parents=[common], help="list the jobs in the local journal")
+    jobs.add_argument("--wait", action="store_true",
+                      help="resume unfinished jobs (reconciling interrupted sends) and wait until all are final")
+    jobs.add_argument("--timeout", type=float, default=3 * 3600.0)
+    jobs.add_argument("--poll-min", type=float, default=2.0, help=argparse.SUPPRESS)
     dl = sub.add_parser("download", parents=[common], help="download a result (job id or video_id)")
     dl.add_argument("id")
     dl.add_argument("--dir", help="target folder (default: the library folder from the settings)")
@@ -276,17 +280,36 @@ async def cmd_videos(args: argparse.Namespace) -> int:
 
 
 async def cmd_jobs(args: argparse.Namespace) -> int:
-    store = JobStore.open(args.data_dir or default_data_dir())
-    try:
-        jobs = store.all()
-    finally:
-        store.close()
+    if args.wait:
+        jobs = await _resume_all(args)
+    else:
+        store = JobStore.open(args.data_dir or default_data_dir())
+        try:
+            jobs = store.all()
+        finally:
+            store.close()
     if args.json:
         print(json.dumps([job_json(j) for j in jobs], indent=2))
     else:
         for j in jobs:
             print(f"{j.id[:8]}\t{j.state.value}\t{j.video_id or '-'}\t{j.request.prompt[:50]}")
     return EXIT_OK
+
+
+async def _resume_all(args: argparse.Namespace) -> list[Job]:
+    session = Session(args)
+    engine = JobEngine(session.client, session.store, EngineConfig(poll_min_s=args.poll_min))
+    try:
+        await engine.start()
+        unfinished = [j for j in engine.jobs() if not j.state.is_final]
+        say(f"Resuming {len(unfinished)} unfinished job(s)…")
+        await asyncio.wait_for(asyncio.gather(*(engine.wait_final(j.id) for j in unfinished)), args.timeout)
+        return session.store.all()
+    except asyncio.TimeoutError:
+        raise CliError("Some jobs are still running; they resume next time.", EXIT_FAILED) from None
+    finally:
+        await engine.stop()
+        await session.close()
 
 
 async def cmd_download(args: argparse.Namespace) -> int:

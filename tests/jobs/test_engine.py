@@ -1,0 +1,233 @@
+"""The engine against the simulator: limits, back-off, account errors, faults during polling."""
+
+from __future__ import annotations
+
+import asyncio
+
+from pixverse_desktop.api import ExtendRequest
+from pixverse_desktop.jobs.models import AccountProblem, JobChanged, JobState
+from pixverse_desktop.simulator import AccountConfig
+
+
+def charges(th):
+    return th.call(lambda: list(th.sim.state.charges))
+
+
+def test_fifty_jobs_on_two_accounts_never_exceed_max_jobs(sim_factory, harness, capsys):
+    th = sim_factory([AccountConfig("a@example.com", max_jobs=2, credits=1000),
+                      AccountConfig("b@example.com", max_jobs=3, credits=1000)])
+    limits = {"a@example.com": 2, "b@example.com": 3}
+    peak = {email: 0 for email in limits}
+
+    async def main():
+        async with harness(th) as h:
+            def watch(event):
+                if isinstance(event, JobChanged):
+                    for email in limits:
+                        running = sum(1 for j in h.engine.jobs() if j.account == email and j.state in
+                                      (JobState.SUBMITTING, JobState.QUEUED, JobState.GENERATING))
+                        peak[email] = max(peak[email], running)
+            h.engine.subscribe(watch)
+            sources = {email: await h.seed_video(email) for email in limits}
+            start = h.client.request_count
+            jobs = [h.engine.submit(ExtendRequest(prompt=f"job {i} on {email}", email=email, video_id=sources[email]))
+                    for i in range(25) for email in limits]
+            done = await h.wait_all_final(jobs, timeout=60)
+            return done, h.client.request_count - start
+
+    done, requests = asyncio.run(main())
+    assert len(done) == 50 and all(j.state is JobState.COMPLETED for j in done)
+    assert all(j.result_url.startswith("http://127.0.0.1") for j in done)
+    assert peak == {"a@example.com": 2, "b@example.com": 3}
+    statuses = th.call(lambda: [r.status for r in th.sim.state.requests])
+    assert 429 not in statuses  # the local queue kept every account within its maxJobs
+    assert len(charges(th)) == 50 and len({c.prompt for c in charges(th)}) == 50
+    with capsys.disabled():
+        print(f"\n  50 jobs: {requests} API requests ({requests / 50:.2f} per job)")
+
+
+def test_a_429_storm_waits_for_a_slot_and_then_completes(sim_factory, harness):
+    th = sim_factory()
+    th.call(lambda: th.sim.state.faults.add("storm429", count=3))
+
+    async def main():
+        async with harness(th) as h:
+            source = await h.seed_video("a@example.com")
+            job = h.engine.submit(ExtendRequest(prompt="storm", video_id=source))
+            seen = []
+            h.engine.subscribe(lambda e: isinstance(e, JobChanged) and seen.append(e.job))
+            final = await h.engine.wait_final(job.id, timeout=30)
+            return final, seen
+
+    final, seen = asyncio.run(main())
+    waiting = [j for j in seen if j.state is JobState.WAITING_SLOT]
+    assert final.state is JobState.COMPLETED and final.attempts == 3
+    assert waiting and "Waiting for a free slot" in waiting[0].message and "Next try at" in waiting[0].message
+    assert waiting[0].next_try_at is not None
+    assert len(charges(th)) == 1
+
+
+def test_both_429_kinds_are_handled(sim_factory, harness):
+    th = sim_factory()
+    th.call(lambda: (th.sim.state.faults.add("storm429", count=1, busy=True),
+                     th.sim.state.faults.add("storm429", count=1, busy=False)))
+
+    async def main():
+        async with harness(th) as h:
+            source = await h.seed_video("a@example.com")
+            messages = []
+            h.engine.subscribe(lambda e: isinstance(e, JobChanged) and e.job.state is JobState.WAITING_SLOT
+                               and messages.append(e.job.message))
+            job = h.engine.submit(ExtendRequest(prompt="kinds", video_id=source))
+            return await h.engine.wait_final(job.id, timeout=30), messages
+
+    final, messages = asyncio.run(main())
+    assert final.state is JobState.COMPLETED
+    assert any("already running as many jobs" in m for m in messages)
+    assert any("concurrent generations" in m for m in messages)
+
+
+def test_a_596_account_stops_the_job_and_parks_the_rest(sim_factory, harness):
+    th = sim_factory([AccountConfig("a@example.com", max_jobs=2, credits=100),
+                      AccountConfig("held@example.com", max_jobs=2, credits=100)])
+
+    async def main():
+        async with harness(th) as h:
+            source = await h.seed_video("held@example.com")
+            th.call(lambda: setattr(th.sim.state.accounts["held@example.com"], "pending_error", True))
+            first = h.engine.submit(ExtendRequest(prompt="one", email="held@example.com", video_id=source))
+            final = await h.engine.wait_final(first.id, timeout=10)
+            second = h.engine.submit(ExtendRequest(prompt="two", email="held@example.com", video_id=source))
+            await asyncio.sleep(0.3)
+            posts = len(th.sim.api_requests("/videos/extend-v3", "POST"))
+            return final, h.engine.get(second.id), [e for e in h.events if isinstance(e, AccountProblem)], posts
+
+    final, second, problems, posts = asyncio.run(main())
+    assert final.state is JobState.FAILED and final.error_status == 596
+    assert "pending error" in final.message and "POST /accounts" in final.message
+    assert second.state is JobState.PENDING  # parked, not sent, not lost
+    assert posts == 1
+    assert [(p.email, p.kind) for p in problems] == [("held@example.com", "pending_error")]
+    assert charges(th) == []
+
+
+def test_a_moderated_prompt_fails_with_words_and_is_not_retried(sim_factory, harness):
+    th = sim_factory()
+
+    async def main():
+        async with harness(th) as h:
+            source = await h.seed_video("a@example.com")
+            job = h.engine.submit(ExtendRequest(prompt="something forbidden here", video_id=source))
+            final = await h.engine.wait_final(job.id, timeout=10)
+            await asyncio.sleep(0.2)
+            return final
+
+    final = asyncio.run(main())
+    assert final.state is JobState.FAILED and final.error_status == 422
+    assert "moderator" in final.message and "Reword" in final.message
+    assert len(th.sim.api_requests("/videos/extend-v3", "POST")) == 1
+
+
+def test_out_of_credits_and_bad_token(sim_factory, harness):
+    th = sim_factory([AccountConfig("a@example.com", max_jobs=2, credits=0)])
+
+    async def main():
+        async with harness(th) as h:
+            source = await h.seed_video("a@example.com")
+            job = h.engine.submit(ExtendRequest(prompt="no money", video_id=source))
+            broke = await h.engine.wait_final(job.id, timeout=10)
+            h.client._token_provider = lambda: "wrong-token-abcdef"
+            job2 = h.engine.submit(ExtendRequest(prompt="bad token", email="b@x.io", video_id=source))
+            unauthorized = await h.engine.wait_final(job2.id, timeout=10)
+            return broke, unauthorized, [e.kind for e in h.events if isinstance(e, AccountProblem)]
+
+    broke, unauthorized, kinds = asyncio.run(main())
+    assert broke.state is JobState.FAILED and broke.error_status == 412 and "no credits" in broke.message
+    assert unauthorized.state is JobState.FAILED and unauthorized.error_status == 401
+    assert "wrong-token" not in unauthorized.message and "token" in unauthorized.message
+    assert kinds == ["credits", "unauthorized"]
+
+
+def test_malformed_json_and_dropped_connections_while_polling(sim_factory, harness):
+    th = sim_factory(generate_seconds=0.5)
+
+    async def main():
+        async with harness(th) as h:
+            source = await h.seed_video("a@example.com")
+            th.call(lambda: (th.sim.state.faults.add("malformed", count=3, method="GET", path="/videos"),
+                             th.sim.state.faults.add("drop", count=3, method="GET", path="/videos"),
+                             th.sim.state.faults.add("error", count=2, status=503, method="GET", path="/videos")))
+            jobs = [h.engine.submit(ExtendRequest(prompt=f"faulty {i}", video_id=source)) for i in range(3)]
+            return await h.wait_all_final(jobs, timeout=30)
+
+    done = asyncio.run(main())
+    assert all(j.state is JobState.COMPLETED for j in done)
+    fired = th.call(lambda: dict(th.sim.state.faults.fired))
+    assert fired["malformed"] == 3 and fired["drop"] == 3 and fired["error"] == 2
+    assert len(charges(th)) == 3
+
+
+def test_a_dropped_submit_is_reconciled_never_resent(sim_factory, harness):
+    th = sim_factory()
+    th.call(lambda: th.sim.state.faults.add("drop", count=1, method="POST", path="/videos/extend-v3"))
+
+    async def main():
+        async with harness(th) as h:
+            source = await h.seed_video("a@example.com")
+            job = h.engine.submit(ExtendRequest(prompt="lost answer", video_id=source))
+            return await h.engine.wait_final(job.id, timeout=10)
+
+    final = asyncio.run(main())
+    # The simulator dropped the connection before taking the job: nothing charged, nothing re-sent.
+    assert final.state is JobState.NEEDS_ATTENTION and "Retry" in final.message
+    assert len(th.sim.api_requests("/videos/extend-v3", "POST")) == 1
+    assert charges(th) == []
+
+
+def test_unknown_status_is_shown_and_polling_continues(sim_factory, harness):
+    th = sim_factory(unknown_status_seconds=0.4)
+
+    async def main():
+        async with harness(th) as h:
+            source = await h.seed_video("a@example.com")
+            labels = []
+            h.engine.subscribe(lambda e: isinstance(e, JobChanged) and labels.append(e.job.status_label))
+            job = h.engine.submit(ExtendRequest(prompt="unknown-status please", video_id=source))
+            return await h.engine.wait_final(job.id, timeout=15), labels
+
+    final, labels = asyncio.run(main())
+    assert "unknown (3)" in labels and final.state is JobState.COMPLETED
+
+
+def test_a_failed_generation_is_final(sim_factory, harness):
+    th = sim_factory()
+
+    async def main():
+        async with harness(th) as h:
+            source = await h.seed_video("a@example.com")
+            job = h.engine.submit(ExtendRequest(prompt="please fail-generation", video_id=source))
+            return await h.engine.wait_final(job.id, timeout=10)
+
+    final = asyncio.run(main())
+    assert final.state is JobState.FAILED and final.status_code == 8 and "could not generate" in final.message
+
+
+def test_jobs_resume_after_a_clean_restart(sim_factory, harness):
+    th = sim_factory(generate_seconds=1.0)
+
+    async def first():
+        async with harness(th) as h:
+            source = await h.seed_video("a@example.com")
+            job = h.engine.submit(ExtendRequest(prompt="survives restart", video_id=source, seed=7))
+            while h.engine.get(job.id).state is not JobState.QUEUED:
+                await asyncio.sleep(0.01)
+            return job.id
+
+    async def second(job_id):
+        async with harness(th) as h:
+            return await h.engine.wait_final(job_id, timeout=15)
+
+    job_id = asyncio.run(first())
+    final = asyncio.run(second(job_id))
+    assert final.state is JobState.COMPLETED and final.request.seed == 7
+    assert len(charges(th)) == 1
