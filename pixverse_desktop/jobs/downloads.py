@@ -72,36 +72,43 @@ class Downloader:
         have = part.stat().st_size if part.exists() else 0
         headers = {"Range": f"bytes={have}-"} if have else {}
         async with self.http.stream("GET", url, headers=headers, timeout=httpx.Timeout(60.0)) as response:
-            if response.status_code == 416:  # the part is already whole
-                response_total = have
-            elif response.status_code not in (200, 206):
-                raise DownloadError(f"the media server answered HTTP {response.status_code}")
-            if response.status_code == 200:
-                have = 0  # no range support: start over
             length = response.headers.get("Content-Length")
-            total = have + int(length) if length and response.status_code != 416 else None
-            if response.status_code == 416:
-                total = response_total
-            mode = "ab" if have else "wb"
-            done = have
-            last = 0.0
-            with open(part, mode) as handle:
-                if response.status_code != 416:
-                    async for chunk in response.aiter_raw(CHUNK):
-                        handle.write(chunk)
-                        done += len(chunk)
-                        now = time.monotonic()
-                        if progress and now - last > 0.1:
-                            last = now
-                            progress(done, total or 0)
-                handle.flush()
-                os.fsync(handle.fileno())
+            if response.status_code == 416 and have:
+                # The part may already be whole (killed between the last byte and the rename).
+                whole = response.headers.get("Content-Range", "").rpartition("/")[2]
+                if whole != str(have):
+                    part.unlink()
+                    raise DownloadError("the partial download did not match; it will start over")
+                done = total = have
+            elif response.status_code in (200, 206):
+                if response.status_code == 200:
+                    have = 0  # the server ignored the range: start over
+                total = have + int(length) if length else None
+                done = await self._write(response, part, have, total, progress)
+            else:
+                raise DownloadError(f"the media server answered HTTP {response.status_code}")
         if total is not None and done != total:
             raise DownloadError(f"incomplete download ({done} of {total} bytes); it will resume")
         os.replace(part, target)
         if progress:
             progress(done, total or done)
         return target
+
+    @staticmethod
+    async def _write(response: httpx.Response, part: Path, have: int, total: int | None,
+                     progress: Progress | None) -> int:
+        done, last = have, 0.0
+        with open(part, "ab" if have else "wb") as handle:
+            async for chunk in response.aiter_raw(CHUNK):
+                handle.write(chunk)
+                done += len(chunk)
+                now = time.monotonic()
+                if progress and now - last > 0.1:
+                    last = now
+                    progress(done, total or 0)
+            handle.flush()
+            await asyncio.to_thread(os.fsync, handle.fileno())  # can take a while for a large file
+        return done
 
 
 async def download_job(engine: "JobEngine", job_id: str) -> None:

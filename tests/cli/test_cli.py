@@ -1,0 +1,155 @@
+"""The command line against the simulator: JSON on stdout only, progress on stderr, exit codes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pixverse_desktop import cli
+from pixverse_desktop.simulator import AccountConfig
+
+
+def first_video(th, email="a@example.com"):
+    return th.call(lambda: next(v.video_id for v in th.sim.state.videos.values() if v.email == email))
+
+
+def posts(th):
+    return len(th.sim.api_requests("/videos/extend-v3", "POST"))
+
+
+def test_extend_wait_json(sim_factory, run_cli):
+    th = sim_factory()
+    code, out, err = run_cli(th, "extend", "--video-id", first_video(th), "--prompt", "birds take off",
+                             "--duration", "8", "--quality", "360p", "--seed", "99", "--style", "anime",
+                             "--wait", "--json", "--poll-min", "0.05")
+    assert code == cli.EXIT_OK, err
+    job = json.loads(out)  # stdout holds only JSON
+    assert job["status"] == "COMPLETED" and job["url"].startswith("http://127.0.0.1")
+    assert job["video_id"].startswith("user:") and job["parameters"] == {
+        "prompt": "birds take off", "video_id": first_video(th), "duration": 8, "quality": "360p",
+        "motion_mode": "normal", "style": "anime", "seed": 99}
+    assert "Completed" in err
+
+
+def test_extend_without_wait_returns_once_accepted(sim_factory, run_cli, tmp_path):
+    th = sim_factory(generate_seconds=5)
+    code, out, err = run_cli(th, "extend", "--video-id", first_video(th), "--prompt", "later", "--json")
+    assert code == 0 and json.loads(out)["status"] in ("QUEUED", "GENERATING")
+    code, out, _ = run_cli(th, "jobs", "--json")
+    assert [j["parameters"]["prompt"] for j in json.loads(out)] == ["later"]
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--prompt", ""], "prompt"),
+    (["--prompt", "x" * 2049], "2048"),
+    (["--prompt", "ok", "--motion", "fast", "--duration", "8"], "Fast motion"),
+    (["--prompt", "ok", "--seed", "0"], "Seed"),
+    (["--prompt", "ok", "--max-jobs", "9"], "Max jobs"),
+    (["--prompt", "ok", "--reply-url", "ftp://x"], "Reply URL"),
+])
+def test_invalid_input_exits_2_and_sends_nothing(sim_factory, run_cli, args, words):
+    th = sim_factory()
+    code, out, err = run_cli(th, "extend", "--video-id", first_video(th), *args)
+    assert code == cli.EXIT_INVALID and words in err and out == ""
+    assert th.call(lambda: len(th.sim.state.requests)) == 0
+
+
+def test_unsupported_file_type_sends_nothing(sim_factory, run_cli, tmp_path):
+    th = sim_factory()
+    bad = tmp_path / "notes.txt"
+    bad.write_text("hello")
+    code, _, err = run_cli(th, "extend", "--file", str(bad), "--prompt", "x")
+    assert code == cli.EXIT_INVALID and "not a supported video" in err
+    assert th.call(lambda: len(th.sim.state.requests)) == 0
+
+
+def test_extend_from_a_local_file(sim_factory, run_cli, tmp_path):
+    th = sim_factory()
+    source = th.call(lambda: next(v for v in th.sim.state.videos.values()))
+    path = th.run(th.sim.media.video_file(source))
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(Path(path).read_bytes())
+    code, out, err = run_cli(th, "extend", "--file", str(clip), "--prompt", "from my disk", "--wait",
+                             "--json", "--poll-min", "0.05")
+    assert code == 0, err
+    assert "Uploading clip.mp4" in err and "100%" in err
+    assert json.loads(out)["parameters"]["video_path"]
+
+
+@pytest.mark.parametrize("setup, prompt, expected, words", [
+    (lambda s: None, "forbidden fruit", cli.EXIT_MODERATED, "moderator"),
+    (lambda s: setattr(s.accounts["a@example.com"], "credits", 0), "p", cli.EXIT_CREDITS, "no credits"),
+    (lambda s: setattr(s.accounts["a@example.com"], "pending_error", True), "p", cli.EXIT_ACCOUNT,
+     "pending error"),
+    (lambda s: None, "fail-generation now", cli.EXIT_FAILED, "could not generate"),
+])
+def test_exit_codes_for_refusals(sim_factory, run_cli, setup, prompt, expected, words):
+    th = sim_factory()
+    source = first_video(th)
+    th.call(lambda: setup(th.sim.state))
+    code, out, err = run_cli(th, "extend", "--video-id", source, "--prompt", prompt, "--wait", "--json",
+                             "--poll-min", "0.05")
+    assert code == expected and words in err, err
+    assert json.loads(out)["status"] == "FAILED"
+
+
+def test_bad_token_exits_3(sim_factory, run_cli, monkeypatch):
+    th = sim_factory()
+    monkeypatch.setenv("USEAPI_TOKEN", "not-the-right-token")
+    code, out, err = run_cli(th, "videos", "--json")
+    assert code == cli.EXIT_AUTH and "token was not accepted" in err and "not-the-right-token" not in err
+
+
+def test_no_token_exits_3(sim_factory, run_cli, monkeypatch):
+    th = sim_factory()
+    monkeypatch.delenv("USEAPI_TOKEN")
+    code, _, err = run_cli(th, "videos")
+    assert code == cli.EXIT_AUTH and "USEAPI_TOKEN" in err
+
+
+def test_busy_past_the_time_limit_exits_7(sim_factory, run_cli):
+    th = sim_factory()
+    source = first_video(th)
+    th.call(lambda: th.sim.state.faults.add("storm429", count=1000))
+    code, out, err = run_cli(th, "extend", "--video-id", source, "--prompt", "busy", "--wait", "--json",
+                             "--busy-timeout", "0.5")
+    assert code == cli.EXIT_BUSY and "free slot" in err
+    assert json.loads(out)["status"] == "WAITING_SLOT"
+
+
+def test_network_failure_exits_8(run_cli):
+    class Closed:
+        base_url = "http://127.0.0.1:9/v2/pixverse"  # discard port: nothing listens
+    code, _, err = run_cli(Closed, "videos")
+    assert code == cli.EXIT_NETWORK and "could not connect" in err
+
+
+def test_videos_lists_every_page(sim_factory, run_cli):
+    th = sim_factory(seed_videos=95)
+    code, out, _ = run_cli(th, "videos", "--json")
+    videos = json.loads(out)
+    assert code == 0 and len(videos) == 95 and len({v["video_id"] for v in videos}) == 95
+    assert th.call(lambda: len(th.sim.state.requests)) == 3  # 40 + 40 + 15
+
+
+def test_download_by_video_id_is_byte_identical(sim_factory, run_cli, tmp_path):
+    th = sim_factory()
+    video = th.call(lambda: next(v for v in th.sim.state.videos.values()))
+    original = Path(th.run(th.sim.media.video_file(video))).read_bytes()
+    code, out, err = run_cli(th, "download", video.video_id, "--dir", str(tmp_path / "lib"), "--json")
+    assert code == 0, err
+    saved = Path(json.loads(out)["path"])
+    assert saved.parent == tmp_path / "lib"
+    assert hashlib.sha256(saved.read_bytes()).digest() == hashlib.sha256(original).digest()
+
+
+def test_help_lists_exit_codes():
+    out = subprocess.run([sys.executable, "-m", "pixverse_desktop.cli", "extend", "--help"],
+                         capture_output=True, text=True).stdout
+    for code in range(10):
+        assert f"\n  {code}  " in out
