@@ -71,6 +71,7 @@ class JobEngine:
         self._parked: dict[str | None, str] = {}  # lane -> why submissions wait (None key: every lane)
         self._wake = asyncio.Event()
         self._started = False
+        self._typical: dict[str, float] = {}  # account -> smoothed seconds from acceptance to final
 
     # -- events ---------------------------------------------------------------------------------
 
@@ -431,9 +432,18 @@ class JobEngine:
     def active_remote(self, email: str) -> list[Job]:
         return [j for j in self._jobs.values() if j.state.is_remote and (j.account or "") == email]
 
+    def typical_duration(self, email: str) -> float | None:
+        return self._typical.get(email)
+
     def apply(self, job: Job) -> Job:
         """Called by pollers with an updated snapshot."""
         job = self._update(job)
+        if job.state is JobState.COMPLETED and job.accepted_at and job.finished_at:
+            # Slightly under the smoothed duration: the sample includes up to one poll of lag.
+            sample = 0.9 * (job.finished_at - job.accepted_at)
+            key = job.account or ""
+            old = self._typical.get(key)
+            self._typical[key] = sample if old is None else 0.7 * old + 0.3 * sample
         if job.state is JobState.COMPLETED and self.config.auto_download and self.downloader is not None:
             self._spawn(self._download(job.id), f"download {job.id}")
         return job

@@ -63,6 +63,8 @@ class AccountPoller:
         self.failures = 0
         self.requests = 0
         self._wake = asyncio.Event()
+        self._last_poll: float | None = None
+        self._retry_at: float | None = None
 
     def wake(self) -> None:
         self._wake.set()
@@ -74,15 +76,42 @@ class AccountPoller:
                 active = self.engine.active_remote(self.email)
                 if not active:
                     return
-                delay = await self._tick(active)
-                try:
+                delay = self._next_poll_at(active, self.engine.clock()) - self.engine.clock()
+                if delay <= 0:
+                    self._last_poll = self.engine.clock()
+                    failure_delay = await self._tick(active)
+                    self._retry_at = None if failure_delay is None else self._last_poll + failure_delay
+                    continue
+                try:  # a submission or a new token wakes us to recompute, not to poll at once
                     await asyncio.wait_for(self._wake.wait(), timeout=delay)
                 except asyncio.TimeoutError:
                     pass
         finally:
             self.finished = True
 
-    async def _tick(self, active: list[Job]) -> float:
+    def _next_poll_at(self, active: list[Job], now: float) -> float:
+        """When the next GET /videos page is worth asking for.
+
+        Until the account has a typical job duration, a tenth of the youngest job's age (short at
+        first, longer for long jobs). Once it has one, the poll lands when the soonest job is expected
+        to finish; overdue jobs are polled at a tenth of how late they are. Never more often than
+        ``poll_min_s`` nor less often than ``poll_max_s``.
+        """
+        low, high = self.engine.config.poll_min_s, self.engine.config.poll_max_s
+        started = [j.accepted_at or j.created_at for j in active]
+        last = self._last_poll if self._last_poll is not None else min(started)
+        if self._retry_at is not None:  # a failed tick chose its own back-off
+            return max(self._retry_at, last + low)
+        typical = self.engine.typical_duration(self.email)
+        if typical is None:
+            return last + backoff.poll_interval(now - max(started), low, high)
+        due = min(started) + typical
+        if due <= now:
+            due = now + backoff.poll_interval(now - due, 0.0, high)
+        return min(max(due, last + low), last + high)
+
+    async def _tick(self, active: list[Job]) -> float | None:
+        """One poll; returns a back-off delay after a failure, None after a success."""
         engine, config = self.engine, self.engine.config
         if engine.parked_reason(self.email):
             return config.poll_max_s  # woken by token_changed / clear_account_problem
@@ -119,11 +148,7 @@ class AccountPoller:
                     message=f"No final status after {config.job_time_limit_s / 60:.0f} minutes; "
                             f"last seen: {current.status_label or current.state.label}. Check it on "
                             "your PixVerse account."))
-        remaining = engine.active_remote(self.email)
-        if not remaining:
-            return 0.0
-        youngest = min(now - (j.accepted_at or j.created_at) for j in remaining)
-        return backoff.poll_interval(youngest, config.poll_min_s, config.poll_max_s)
+        return None
 
     async def _one(self, job: Job) -> Video | None:
         """A job not on the first page: ask for it alone. 404 means still processing (documented)."""
