@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Generic, TypeVar
 
-from platformdirs import user_config_dir, user_videos_dir
+from platformdirs import user_videos_dir
 from PySide6.QtCore import QSettings
 
 from pixverse_desktop import APP_NAME
+from pixverse_desktop.core.paths import config_dir
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -55,7 +56,7 @@ OPTIONS: dict[str, Option] = {o.key: o for o in [
 
 class Settings:
     def __init__(self, path: str | Path | None = None) -> None:
-        path = Path(path) if path else Path(user_config_dir(APP_NAME)) / "settings.ini"
+        path = Path(path) if path else config_dir() / "settings.ini"
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._q = QSettings(str(path), QSettings.Format.IniFormat)
