@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from .engine import JobEngine
 
 log = logging.getLogger(__name__)
-CHUNK = 1024 * 1024
 Progress = Callable[[int, int], None]
 
 
@@ -97,40 +96,26 @@ class Downloader:
     @staticmethod
     async def _write(response: httpx.Response, part: Path, have: int, total: int | None,
                      progress: Progress | None) -> int:
+        """Receive and write at the same time: each chunk is written by a worker thread while the
+        loop receives the next one (at most one write in flight, so memory stays bounded, and the
+        GUI thread never waits on the disk)."""
+        loop = asyncio.get_running_loop()
         done, last = have, 0.0
+        writing: asyncio.Future | None = None
         with open(part, "ab" if have else "wb") as handle:
-            async for chunk in response.aiter_raw(CHUNK):
-                handle.write(chunk)
-                done += len(chunk)
-                now = time.monotonic()
-                if progress and now - last > 0.1:
-                    last = now
-                    progress(done, total or 0)
+            try:
+                async for chunk in response.aiter_raw():  # as read: no re-chunking copy
+                    if writing is not None:
+                        await writing
+                    writing = loop.run_in_executor(None, handle.write, chunk)
+                    done += len(chunk)
+                    now = time.monotonic()
+                    if progress and now - last > 0.1:
+                        last = now
+                        progress(done, total or 0)
+            finally:
+                if writing is not None:
+                    await asyncio.shield(writing)  # never close the file under a running write
             handle.flush()
             await asyncio.to_thread(os.fsync, handle.fileno())  # can take a while for a large file
         return done
-
-
-async def download_job(engine: "JobEngine", job_id: str) -> None:
-    """Download one job's result, reporting progress as job changes (not written on every chunk)."""
-    job = engine.get(job_id)
-    if job is None or not job.result_url or engine.downloader is None:
-        return
-    name = result_file_name(job.request.prompt, job.video_id or job.id)
-
-    def progress(done: int, total: int) -> None:
-        current = engine.get(job_id)
-        if current is not None:
-            engine._update(current.evolve(download_done=done, download_total=total), persist=False)
-
-    try:
-        path = await engine.downloader.fetch(job.result_url, name, progress)
-    except (DownloadError, httpx.HTTPError, OSError) as exc:
-        log.warning("download of a result failed: %s", type(exc).__name__)
-        current = engine.get(job_id) or job
-        engine._update(current.evolve(message=f"Done; the download failed ({exc}). Use Save as… to retry."))
-        return
-    current = engine.get(job_id) or job
-    size = path.stat().st_size
-    engine._update(current.evolve(local_path=str(path), download_done=size, download_total=size,
-                                  message="Done; saved to the library"))
