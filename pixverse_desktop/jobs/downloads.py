@@ -100,7 +100,8 @@ class Downloader:
         loop receives the next one (at most one write in flight, so memory stays bounded, and the
         GUI thread never waits on the disk)."""
         loop = asyncio.get_running_loop()
-        done, last = have, 0.0
+        done, last, last_done = have, 0.0, have
+        step = max((total or 0) // 100, 1024 * 1024)  # report at least every 1 % (or MiB) and 0.1 s
         writing: asyncio.Future | None = None
         with open(part, "ab" if have else "wb") as handle:
             try:
@@ -110,8 +111,8 @@ class Downloader:
                     writing = loop.run_in_executor(None, handle.write, chunk)
                     done += len(chunk)
                     now = time.monotonic()
-                    if progress and now - last > 0.1:
-                        last = now
+                    if progress and (now - last > 0.1 or done - last_done >= step):
+                        last, last_done = now, done
                         progress(done, total or 0)
             finally:
                 if writing is not None:
@@ -119,3 +120,28 @@ class Downloader:
             handle.flush()
             await asyncio.to_thread(os.fsync, handle.fileno())  # can take a while for a large file
         return done
+
+
+async def download_job(engine: "JobEngine", job_id: str) -> None:
+    """Download one job's result, reporting progress as job changes (not written on every chunk)."""
+    job = engine.get(job_id)
+    if job is None or not job.result_url or engine.downloader is None:
+        return
+    name = result_file_name(job.request.prompt, job.video_id or job.id)
+
+    def progress(done: int, total: int) -> None:
+        current = engine.get(job_id)
+        if current is not None:
+            engine._update(current.evolve(download_done=done, download_total=total), persist=False)
+
+    try:
+        path = await engine.downloader.fetch(job.result_url, name, progress)
+    except (DownloadError, httpx.HTTPError, OSError) as exc:
+        log.warning("download of a result failed: %s", type(exc).__name__)
+        current = engine.get(job_id) or job
+        engine._update(current.evolve(message=f"Done; the download failed ({exc}). Use Save as… to retry."))
+        return
+    current = engine.get(job_id) or job
+    size = path.stat().st_size
+    engine._update(current.evolve(local_path=str(path), download_done=size, download_total=size,
+                                  message="Done; saved to the library"))
