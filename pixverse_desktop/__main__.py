@@ -1,0 +1,87 @@
+"""Entry point: the command-line face for `extend|videos|jobs|download`, otherwise the window.
+
+Owns the one qasync event loop: everything network-bound is a coroutine on it, inside the Qt loop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="pixverse-desktop",
+                                     description="Extend PixVerse videos through useapi.net.")
+    parser.add_argument("--demo", action="store_true",
+                        help="run against the embedded simulator: no token, no network, sample videos")
+    parser.add_argument("--smoke-test", action="store_true",
+                        help="start, paint the window with its videos loaded, exit 0 (non-zero on error)")
+    parser.add_argument("--api-base", metavar="URL", help="API base URL (also PIXVERSE_API_BASE)")
+    parser.add_argument("--data-dir", metavar="DIR", type=Path, help="where the job journal and library live")
+    parser.add_argument("--theme", choices=("system", "light", "dark"), help="colour scheme for this run")
+    return parser.parse_args(argv)
+
+
+def _cli_commands() -> frozenset[str]:
+    try:
+        from pixverse_desktop import cli
+    except ImportError:  # a partial install without the command-line face
+        return frozenset()
+    return frozenset(cli.COMMANDS)
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from pixverse_desktop import APP_ID, APP_NAME, __version__
+    from pixverse_desktop.app import AppOptions, run
+    from pixverse_desktop.core.logs import setup_logging
+    from pixverse_desktop.ui.error_dialog import ExceptHook
+
+    setup_logging(logging.INFO, console=args.smoke_test)
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    qapp.setApplicationName(APP_NAME)
+    qapp.setApplicationVersion(__version__)
+    qapp.setDesktopFileName(APP_ID)
+    qapp.setQuitOnLastWindowClosed(False)   # the loop ends the app, after a clean shutdown
+    hook = ExceptHook(parent=qapp.activeWindow, show_dialog=not args.smoke_test).install()
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+
+    def loop_errors(_loop, context) -> None:
+        exc = context.get("exception")
+        if exc is not None and not isinstance(exc, asyncio.CancelledError):
+            hook(type(exc), exc, exc.__traceback__)
+        else:
+            logging.getLogger("asyncio").error(context.get("message", "asyncio error"))
+
+    loop.set_exception_handler(loop_errors)
+    options = AppOptions(demo=args.demo, smoke_test=args.smoke_test, api_base=args.api_base,
+                         data_dir=args.data_dir, theme=args.theme)
+    try:
+        with loop:
+            coro = run(qapp, options, hook.errors)
+            if args.smoke_test:
+                coro = asyncio.wait_for(coro, 120)
+            return loop.run_until_complete(coro)
+    except Exception as exc:  # noqa: BLE001 - reported (redacted), then a non-zero exit
+        hook(type(exc), exc, exc.__traceback__)
+        return 1
+    finally:
+        hook.uninstall()
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and not argv[0].startswith("-") and argv[0] in _cli_commands():
+        from pixverse_desktop import cli
+
+        sys.exit(cli.main(argv))
+    sys.exit(run_gui(parse_args(argv)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,170 @@
+"""The composition root: the only module that builds the concrete objects and wires them together.
+
+One httpx.AsyncClient (API, thumbnails, downloads), the typed client with a token provider, the job
+journal and engine, the thumbnail cache, the token store, the settings, and in demo mode the embedded
+simulator in its own thread (so the GUI loop never waits on it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QApplication
+
+from pixverse_desktop.api.client import PixverseClient, api_base_from_env, make_http_client
+from pixverse_desktop.jobs.downloads import Downloader
+from pixverse_desktop.jobs.engine import EngineConfig, JobEngine
+from pixverse_desktop.core import paths
+from pixverse_desktop.jobs.store import JobStore
+from pixverse_desktop.media.thumbnails import ThumbnailCache
+from pixverse_desktop.storage.secrets import KeyringTokenStore, MemoryTokenStore
+from pixverse_desktop.storage.settings import Settings
+from pixverse_desktop.ui.main_window import MainWindow, WindowServices
+from pixverse_desktop.ui.progress_estimate import TypicalDurations
+from pixverse_desktop.ui.theme import apply_theme
+from pixverse_desktop.ui.token_manager import TokenManager
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AppOptions:
+    demo: bool = False
+    smoke_test: bool = False
+    api_base: str | None = None
+    data_dir: Path | None = None
+    # For tests and benchmarks: a simulator config (demo mode), engine settings, a token for this run.
+    sim_config: Any = None
+    engine_overrides: dict[str, Any] = field(default_factory=dict)
+    token: str | None = None
+    theme: str | None = None
+    ask_token: bool = True   # first run: show the token dialog when no token is stored
+
+
+class Application:
+    def __init__(self, qapp: QApplication, options: AppOptions) -> None:
+        self.qapp = qapp
+        self.options = options
+        self.sim_thread = None
+        self.window: MainWindow | None = None
+        self.engine: JobEngine | None = None
+        self.base_url = ""
+
+    async def _start_simulator(self) -> tuple[str, str, TypicalDurations]:
+        from pixverse_desktop.simulator import SimulatorConfig, SimulatorThread
+
+        config = self.options.sim_config or SimulatorConfig.demo()
+        self.sim_thread = SimulatorThread(config)
+        base_url = await asyncio.to_thread(self.sim_thread.start)
+        return base_url, config.token, TypicalDurations(config.queue_seconds, config.generate_seconds)
+
+    async def start(self) -> MainWindow:
+        o = self.options
+        data_dir = Path(o.data_dir) if o.data_dir else paths.data_dir()
+        if o.demo:
+            data_dir = data_dir / "demo"   # demo jobs never mix with real ones
+        data_dir.mkdir(parents=True, exist_ok=True)
+        if o.demo:
+            # The simulator starts empty every time: yesterday's demo jobs name videos it never had.
+            for stale in data_dir.glob("jobs.sqlite3*"):
+                stale.unlink()
+        self.data_dir = data_dir
+        self.settings = Settings(data_dir / "settings.ini" if (o.demo or o.data_dir)
+                                 else paths.config_dir() / "settings.ini")
+        apply_theme(self.qapp, o.theme or self.settings.get("theme"))
+
+        typical = TypicalDurations()
+        if o.demo:
+            self.base_url, sim_token, typical = await self._start_simulator()
+            store, fixed = MemoryTokenStore(sim_token), True
+        else:
+            self.base_url = api_base_from_env(o.api_base or self.settings.get("api_base") or None)
+            token = o.token or os.environ.get("USEAPI_TOKEN")
+            store, fixed = (MemoryTokenStore(token), True) if token else (KeyringTokenStore(), False)
+
+        self.http = make_http_client()
+        self.tokens = TokenManager(store, self._verify_token, fixed=fixed)
+        self.client = PixverseClient(self.base_url, self.tokens.provider, self.http)
+        library = str(data_dir / "library") if o.demo else self.settings.get("library_dir")
+        config = EngineConfig(poll_min_s=0.5 if o.demo else self.settings.get("poll_min_s"),
+                              poll_max_s=3.0 if o.demo else self.settings.get("poll_max_s"),
+                              auto_download=self.settings.get("auto_download"), library_dir=library)
+        for key, value in o.engine_overrides.items():
+            setattr(config, key, value)
+        self.store = JobStore.open(data_dir)
+        self.engine = JobEngine(self.client, self.store, config, downloader=Downloader(self.http, library))
+        cache_dir = data_dir / "thumbnails" if o.demo else paths.cache_dir() / "thumbnails"
+        self.thumbnails = ThumbnailCache(self.http, cache_dir)
+
+        status = self._demo_status() if o.demo else ""
+        self.window = MainWindow(WindowServices(
+            engine=self.engine, client=self.client, thumbnails=self.thumbnails, tokens=self.tokens,
+            settings=self.settings, library_dir=library, thumb_dir=str(cache_dir), demo=o.demo,
+            status_text=status, typical=typical))
+        self.window.show()
+
+        await self.tokens.load()
+        if not self.tokens.token and o.ask_token and not o.smoke_test:
+            await self.window.ask_token(first_run=True)
+        await self.engine.start()
+        await self.window.load_initial()
+        return self.window
+
+    def _demo_status(self) -> str:
+        return (f"Demo mode: a simulated PixVerse service at {self.base_url} — no token, no network, "
+                "no credits spent.")
+
+    async def _verify_token(self, token: str) -> None:
+        await PixverseClient(self.base_url, lambda: token, self.http).accounts()
+
+    async def stop(self) -> None:
+        if self.window is not None:
+            self.window.bridge.detach()
+            self.window.player.shutdown()
+            self.window.close()
+        if self.engine is not None:
+            await self.thumbnails.aclose()
+            await self.engine.stop()
+            self.store.close()
+            await self.http.aclose()
+        if self.sim_thread is not None:
+            await asyncio.to_thread(self.sim_thread.stop)
+            self.sim_thread = None
+
+
+async def wait_first_paint(window: MainWindow, timeout: float = 30.0) -> None:
+    if window._painted:
+        return
+    painted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    window.firstPaint.connect(lambda: painted.done() or painted.set_result(None))
+    window.update()
+    await asyncio.wait_for(painted, timeout)
+
+
+async def run(qapp: QApplication, options: AppOptions, errors: list[str]) -> int:
+    """Runs the app until its window closes (or, with ``smoke_test``, until the first paint with the
+    demo videos loaded). ``errors`` collects what the excepthook saw: any means failure."""
+    app = Application(qapp, options)
+    try:
+        window = await app.start()
+        if options.smoke_test:
+            await wait_first_paint(window)
+            rows = window.video_model.rowCount()
+            if window.video_model.last_error is not None or rows == 0:
+                reason = window.video_model.last_error.user_message if window.video_model.last_error else \
+                    "no videos were loaded"
+                log.error("smoke test failed: %s", reason)
+                return 1
+            print(f"smoke test ok: {rows} videos loaded and painted")
+            return 1 if errors else 0
+        closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        qapp.lastWindowClosed.connect(lambda: closed.done() or closed.set_result(None))
+        await closed
+        return 0
+    finally:
+        await app.stop()

@@ -1,0 +1,186 @@
+"""Thumbnails on demand: one fetch per URL however many rows ask, a bounded memory LRU, a disk cache.
+
+``get(url)`` answers from memory, else from the disk cache, else from the network (through the app's
+shared ``httpx.AsyncClient``, without the API token: thumbnails live on media hosts). Reading, decoding
+and scaling happen in a worker thread (``asyncio.to_thread``) so scrolling never waits on them. The
+result is a ``QImage`` (safe to build off the GUI thread, unlike ``QPixmap``); no widgets here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+from collections import OrderedDict
+from pathlib import Path
+
+import httpx
+from platformdirs import user_cache_dir
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QImage
+
+from pixverse_desktop import APP_NAME
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SIZE = QSize(320, 180)
+
+
+def default_cache_dir() -> Path:
+    return Path(user_cache_dir(APP_NAME)) / "thumbnails"
+
+
+def _decode(data: bytes, size: QSize) -> QImage | None:
+    image = QImage.fromData(data)
+    if image.isNull():
+        return None
+    if image.width() > size.width() or image.height() > size.height():
+        image = image.scaled(size, Qt.AspectRatioMode.KeepAspectRatio,
+                             Qt.TransformationMode.SmoothTransformation)
+    return image
+
+
+class ThumbnailCache:
+    def __init__(self, http: httpx.AsyncClient | None, cache_dir: str | Path | None = None, *,
+                 memory_items: int = 300, disk_max_bytes: int = 200 * 1024 * 1024,
+                 size: QSize = DEFAULT_SIZE) -> None:
+        self.http = http
+        self.cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
+        self.memory_items = memory_items
+        self.disk_max_bytes = disk_max_bytes
+        self.size = size
+        self._memory: OrderedDict[str, QImage] = OrderedDict()
+        self._in_flight: dict[str, asyncio.Future[QImage | None]] = {}
+        self._failed: set[str] = set()
+        self._writes = 0
+        self._closed = False
+        self.network_fetches = 0  # for tests and benchmarks
+
+    def _path(self, url: str) -> Path:
+        return self.cache_dir / (hashlib.sha256(url.encode()).hexdigest() + ".img")
+
+    # -- memory ---------------------------------------------------------------------------------
+
+    def cached(self, url: str) -> QImage | None:
+        """The image if it is in memory (marks it recently used); never blocks, never fetches."""
+        image = self._memory.get(url)
+        if image is not None:
+            self._memory.move_to_end(url)
+        return image
+
+    def _remember(self, url: str, image: QImage) -> None:
+        self._memory[url] = image
+        self._memory.move_to_end(url)
+        while len(self._memory) > self.memory_items:
+            self._memory.popitem(last=False)
+
+    def has_failed(self, url: str) -> bool:
+        return url in self._failed
+
+    # -- fetch ----------------------------------------------------------------------------------
+
+    async def get(self, url: str) -> QImage | None:
+        """The thumbnail for ``url`` (None if it cannot be had). Concurrent calls share one fetch."""
+        if not url or self._closed:
+            return None
+        image = self.cached(url)
+        if image is not None:
+            return image
+        future = self._in_flight.get(url)
+        if future is None:
+            future = asyncio.ensure_future(self._load(url))
+            self._in_flight[url] = future
+            future.add_done_callback(lambda _f, u=url: self._in_flight.pop(u, None))
+        return await asyncio.shield(future)
+
+    async def aclose(self) -> None:
+        """Cancels the fetches in flight (before the shared HTTP client closes); later gets answer None."""
+        self._closed = True
+        pending = list(self._in_flight.values())
+        for future in pending:
+            future.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+
+    async def _load(self, url: str) -> QImage | None:
+        path = self._path(url)
+        image = await asyncio.to_thread(self._read_disk, path)
+        if image is None:
+            data = await self._download(url)
+            if data is None:
+                self._failed.add(url)
+                return None
+            image = await asyncio.to_thread(self._store_disk, path, data)
+        if image is None:
+            self._failed.add(url)
+            return None
+        self._failed.discard(url)
+        self._remember(url, image)
+        return image
+
+    async def _download(self, url: str) -> bytes | None:
+        if url.startswith("file://") or os.path.isabs(url):
+            local = url[len("file://"):] if url.startswith("file://") else url
+            try:
+                return await asyncio.to_thread(Path(local).read_bytes)
+            except OSError:
+                return None
+        if self.http is None:
+            return None
+        self.network_fetches += 1
+        try:
+            response = await self.http.get(url, timeout=20.0)
+        except httpx.HTTPError as exc:
+            log.info("thumbnail fetch failed: %s", type(exc).__name__)
+            return None
+        if response.status_code != 200:
+            log.info("thumbnail fetch answered %s", response.status_code)
+            return None
+        return response.content
+
+    def _read_disk(self, path: Path) -> QImage | None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        try:
+            os.utime(path)  # recently used: the pruning keeps it
+        except OSError:
+            pass
+        return _decode(data, self.size)
+
+    def _store_disk(self, path: Path, data: bytes) -> QImage | None:
+        image = _decode(data, self.size)
+        if image is None:
+            return None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(data)
+            tmp.replace(path)
+        except OSError as exc:
+            log.warning("could not write the thumbnail cache: %s", exc)
+            return image
+        self._writes += 1
+        if self._writes % 50 == 0:
+            self.prune()
+        return image
+
+    def prune(self) -> int:
+        """Deletes the least recently used files beyond ``disk_max_bytes``; returns how many. Blocking."""
+        try:
+            entries = [(p.stat(), p) for p in self.cache_dir.glob("*.img")]
+        except OSError:
+            return 0
+        total = sum(st.st_size for st, _ in entries)
+        removed = 0
+        for st, path in sorted(entries, key=lambda e: e[0].st_mtime):
+            if total <= self.disk_max_bytes:
+                break
+            try:
+                path.unlink()
+            except OSError:
+                continue
+            total -= st.st_size
+            removed += 1
+        return removed

@@ -1,0 +1,79 @@
+"""The account banner: token and account problems (401, 412, 596) with the fix, above everything."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton
+
+from pixverse_desktop.api.errors import ACCOUNTS_HELP_URL, TOKEN_HELP_URL
+
+CREDITS_URL = "https://app.pixverse.ai"
+
+
+class AccountBanner(QFrame):
+    enterTokenRequested = Signal()
+    retryRequested = Signal(object)   # the account email (or None) the problem was about
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Banner")
+        self.setAccessibleName(self.tr("Account problem"))
+        self.kind = ""
+        self.email: str | None = None
+        self.icon = QLabel("⚠")
+        self.icon.setStyleSheet("font-size:16pt;color:#e5484d;")
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setOpenExternalLinks(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.action = QPushButton()
+        self.action.clicked.connect(self._act)
+        self.close_button = QToolButton()
+        self.close_button.setText("✕")
+        self.close_button.setAccessibleName(self.tr("Dismiss"))
+        self.close_button.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 8, 8, 8)
+        layout.addWidget(self.icon)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.action)
+        layout.addWidget(self.close_button)
+        self.hide()
+
+    def show_problem(self, kind: str, message: str, email: str | None = None) -> None:
+        """``kind``: unauthorized | credits | pending_error (AccountProblem.kind)."""
+        self.kind, self.email = kind, email
+        who = f"<b>{html.escape(email)}</b>: " if email else ""
+        if kind == "unauthorized":
+            fix = self.tr('Enter a valid token. <a href="%s">Where do I get one?</a>') % TOKEN_HELP_URL
+            self.action.setText(self.tr("Enter token…"))
+        elif kind == "pending_error":
+            fix = self.tr('To clear it, update the account on useapi.net with POST /accounts/{email} '
+                          '(<a href="%s">how</a>), then press Try again.') % ACCOUNTS_HELP_URL
+            self.action.setText(self.tr("Try again"))
+        elif kind == "credits":
+            fix = self.tr('Top up at <a href="%s">pixverse.ai</a> or pick another account, then retry '
+                          'the job.') % CREDITS_URL
+            self.action.setText(self.tr("Try again"))
+        else:
+            fix = ""
+            self.action.setText(self.tr("Try again"))
+        self.text.setText(f"{who}{html.escape(message)}<br><span>{fix}</span>")
+        self.show()
+
+    def clear(self, email: str | None = None) -> None:
+        if email is None or email == self.email:
+            self.hide()
+            self.kind = ""
+
+    def message_text(self) -> str:
+        return self.text.text()
+
+    def _act(self) -> None:
+        if self.kind == "unauthorized":
+            self.enterTokenRequested.emit()
+        else:
+            self.retryRequested.emit(self.email)

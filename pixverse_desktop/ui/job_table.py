@@ -1,0 +1,219 @@
+"""The job table: rows from the engine, and the row actions (play, save, re-run, retry, remove, …)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from pathlib import Path
+
+from PySide6.QtCore import QSize, QSortFilterProxyModel, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMenu, QTableView, QToolButton,
+    QVBoxLayout, QWidget,
+)
+
+from pixverse_desktop.api.errors import InvalidInput
+from pixverse_desktop.jobs.models import Job, JobState
+
+from .job_delegates import ProgressDelegate, StatusDelegate
+from .job_table_model import COLUMNS, JobTableModel
+
+
+class JobTable(QWidget):
+    playRequested = Signal(object)          # Job
+    extendAgainRequested = Signal(object)   # Job
+    message = Signal(str)
+
+    def __init__(self, model: JobTableModel, engine, library_dir: str = "", parent=None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.engine = engine
+        self.library_dir = library_dir
+        self._pending_saves: dict[str, str] = {}   # job id -> target path, waiting for the download
+
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(model)
+        self.view = QTableView()
+        self.view.setAccessibleName(self.tr("Jobs"))
+        self.view.setModel(self.proxy)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.setIconSize(QSize(64, 36))
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setDefaultSectionSize(44)
+        self.view.setItemDelegateForColumn(COLUMNS.index("progress"), ProgressDelegate(self.view))
+        self.view.setItemDelegateForColumn(COLUMNS.index("status"), StatusDelegate(self.view))
+        header = self.view.horizontalHeader()
+        header.setHighlightSections(False)
+        widths = {"source": 76, "prompt": 280, "parameters": 190, "status": 230, "elapsed": 60,
+                  "progress": 140}
+        for name, width in widths.items():
+            self.view.setColumnWidth(COLUMNS.index(name), width)
+        header.setSectionResizeMode(COLUMNS.index("message"), QHeaderView.ResizeMode.Stretch)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.view.doubleClicked.connect(lambda _i: self.play())
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        model.dataChanged.connect(lambda *_: self._update_actions())
+
+        specs = [
+            ("play", self.tr("Play"), self.play, "Return"),
+            ("extend_again", self.tr("Extend again"), self.extend_again, None),
+            ("save", self.tr("Save as…"), self.save_as, "Ctrl+S"),
+            ("folder", self.tr("Open folder"), self.open_folder, None),
+            ("copy", self.tr("Copy video ID"), self.copy_video_id, None),
+            ("rerun", self.tr("Re-run"), self.rerun, None),
+            ("retry", self.tr("Retry"), self.retry, None),
+            ("remove", self.tr("Remove"), self.remove, "Delete"),
+        ]
+        self.actions_by_name: dict[str, QAction] = {}
+        bar = QHBoxLayout()
+        title = QLabel(self.tr("Jobs"))
+        title.setObjectName("CardTitle")
+        bar.addWidget(title)
+        bar.addStretch(1)
+        for name, text, slot, key in specs:
+            action = QAction(text, self)
+            action.triggered.connect(slot)
+            if key:
+                action.setShortcut(QKeySequence(key))
+                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+            self.actions_by_name[name] = action
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setAccessibleName(text)
+            bar.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        self._update_actions()
+
+    # -- selection ------------------------------------------------------------------------------
+
+    def selected_job(self) -> Job | None:
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.proxy.mapToSource(rows[0]).data(JobTableModel.JobRole)
+
+    def select_job(self, job_id: str) -> None:
+        row = self.model.row_of(job_id)
+        if row >= 0:
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            self.view.selectRow(index.row())
+            self.view.scrollTo(index)
+
+    def _update_actions(self) -> None:
+        job = self.selected_job()
+        done = job is not None and job.state is JobState.COMPLETED
+        enabled = {
+            "play": done and bool(job.local_path or job.result_url),
+            "extend_again": done and bool(job.video_id),
+            "save": done,
+            "folder": done and bool(job.local_path or self.library_dir),
+            "copy": job is not None and bool(job.video_id),
+            "rerun": job is not None,
+            "retry": job is not None and job.state in (JobState.FAILED, JobState.NEEDS_ATTENTION),
+            "remove": job is not None and job.state is not JobState.SUBMITTING,
+        }
+        for name, action in self.actions_by_name.items():
+            action.setEnabled(enabled[name])
+
+    def _context_menu(self, pos) -> None:
+        if not self.view.indexAt(pos).isValid():
+            return
+        menu = QMenu(self)
+        for action in self.actions_by_name.values():
+            menu.addAction(action)
+        menu.popup(self.view.viewport().mapToGlobal(pos))
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def _engine_call(self, what, job: Job | None):
+        if job is None:
+            return None
+        try:
+            return what(job.id)
+        except InvalidInput as exc:
+            self.message.emit(exc.user_message)
+        except (ValueError, KeyError) as exc:
+            self.message.emit(str(exc.args[0]) if exc.args else self.tr("That is not possible for this job."))
+        return None
+
+    def play(self) -> None:
+        job = self.selected_job()
+        if job is not None and job.state is JobState.COMPLETED:
+            self.playRequested.emit(job)
+
+    def extend_again(self) -> None:
+        job = self.selected_job()
+        if job is not None and job.video_id:
+            self.extendAgainRequested.emit(job)
+
+    def rerun(self) -> None:
+        new = self._engine_call(self.engine.rerun, self.selected_job())
+        if new is not None:
+            self.select_job(new.id)
+
+    def retry(self) -> None:
+        new = self._engine_call(self.engine.retry, self.selected_job())
+        if new is not None:
+            self.select_job(new.id)
+
+    def remove(self) -> None:
+        self._engine_call(self.engine.remove, self.selected_job())
+
+    def copy_video_id(self) -> None:
+        job = self.selected_job()
+        if job is not None and job.video_id:
+            QGuiApplication.clipboard().setText(job.video_id)
+            self.message.emit(self.tr("Copied %s") % job.video_id)
+
+    def open_folder(self) -> None:
+        job = self.selected_job()
+        folder = os.path.dirname(job.local_path) if job is not None and job.local_path else self.library_dir
+        if folder:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
+
+    def save_as(self, target: str | None = None) -> None:
+        job = self.selected_job()
+        if job is None or job.state is not JobState.COMPLETED:
+            return
+        if not target:
+            default = Path(job.local_path).name if job.local_path else f"{job.id[:8]}.mp4"
+            target, _ = QFileDialog.getSaveFileName(self, self.tr("Save video as"), default,
+                                                    self.tr("MP4 video (*.mp4)"))
+        if not target:
+            return
+        if job.local_path and os.path.exists(job.local_path):
+            asyncio.ensure_future(self._copy(job.local_path, target))
+            return
+        try:
+            self.engine.download(job.id)
+        except (ValueError, KeyError) as exc:
+            self.message.emit(str(exc.args[0]) if exc.args else self.tr("This video cannot be downloaded."))
+            return
+        self._pending_saves[job.id] = target
+        self.message.emit(self.tr("Downloading the video before saving it…"))
+
+    def job_updated(self, job: Job) -> None:
+        """Finishes a pending "save as" once the download is there."""
+        target = self._pending_saves.get(job.id)
+        if target and job.local_path and os.path.exists(job.local_path):
+            del self._pending_saves[job.id]
+            asyncio.ensure_future(self._copy(job.local_path, target))
+
+    async def _copy(self, source: str, target: str) -> None:
+        try:
+            await asyncio.to_thread(shutil.copyfile, source, target)
+        except OSError as exc:
+            self.message.emit(self.tr("Could not save the video: %s") % (exc.strerror or exc))
+            return
+        self.message.emit(self.tr("Saved to %s") % target)

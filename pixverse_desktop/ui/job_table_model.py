@@ -1,0 +1,227 @@
+"""The job table's model: one row per job, keyed by job id (a dict index), fed by engine events.
+
+Columns: source thumbnail, prompt, key parameters, status, elapsed time, progress, message. A one-second
+tick repaints only the elapsed/progress cells of unfinished rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import datetime
+from typing import Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
+
+from pixverse_desktop.api.errors import ErrorKind
+from pixverse_desktop.jobs.models import Job, JobState
+from pixverse_desktop.media.thumbnails import ThumbnailCache
+
+from .progress_estimate import TypicalDurations, estimate_progress
+
+COLUMNS = ("source", "prompt", "parameters", "status", "elapsed", "progress", "message")
+Role = Qt.ItemDataRole.UserRole
+
+
+def format_elapsed(seconds: float) -> str:
+    seconds = int(max(0, seconds))
+    if seconds < 3600:
+        return f"{seconds // 60}:{seconds % 60:02d}"
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def parameters_text(job: Job) -> str:
+    req = job.request
+    parts = [f"{req.duration}s", req.quality, req.motion_mode]
+    if req.style:
+        parts.append(req.style)
+    if req.seed is not None:
+        parts.append(f"seed {req.seed}")
+    if req.template_id:
+        parts.append(f"effect {req.template_id}")
+    return " · ".join(parts)
+
+
+class JobTableModel(QAbstractTableModel):
+    JobRole = Role + 1
+    ProgressRole = Role + 2
+    StateRole = Role + 3
+    IdRole = Role + 4
+
+    def __init__(self, thumbnails: ThumbnailCache | None = None, *,
+                 source_thumbnail: Callable[[Job], str] | None = None,
+                 typical: TypicalDurations = TypicalDurations(),
+                 clock: Callable[[], float] = time.time, tick_ms: int = 1000, parent=None) -> None:
+        super().__init__(parent)
+        self.thumbnails = thumbnails
+        self.source_thumbnail = source_thumbnail or (lambda job: "")
+        self.typical = typical
+        self.clock = clock
+        self._ids: list[str] = []
+        self._index: dict[str, int] = {}
+        self._jobs: dict[str, Job] = {}
+        self._thumb_pending: set[str] = set()
+        self._timer = QTimer(self)
+        self._timer.setInterval(tick_ms)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+        self._headers = {
+            "source": self.tr("Source"), "prompt": self.tr("Prompt"), "parameters": self.tr("Settings"),
+            "status": self.tr("Status"), "elapsed": self.tr("Time"), "progress": self.tr("Progress"),
+            "message": self.tr("Message"),
+        }
+
+    # -- updates from the engine ----------------------------------------------------------------
+
+    def set_jobs(self, jobs: list[Job]) -> None:
+        self.beginResetModel()
+        self._ids = [j.id for j in jobs if not j.hidden]
+        self._jobs = {j.id: j for j in jobs if not j.hidden}
+        self._index = {job_id: row for row, job_id in enumerate(self._ids)}
+        self.endResetModel()
+
+    def upsert(self, job: Job) -> None:
+        if job.hidden:
+            self.remove(job.id)
+            return
+        row = self._index.get(job.id)
+        self._jobs[job.id] = job
+        if row is None:
+            row = len(self._ids)
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._ids.append(job.id)
+            self._index[job.id] = row
+            self.endInsertRows()
+        else:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def remove(self, job_id: str) -> None:
+        row = self._index.get(job_id)
+        if row is None:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._ids[row]
+        del self._jobs[job_id]
+        self._index = {jid: r for r, jid in enumerate(self._ids)}
+        self.endRemoveRows()
+
+    def job(self, job_id: str) -> Job | None:
+        return self._jobs.get(job_id)
+
+    def job_at(self, row: int) -> Job:
+        return self._jobs[self._ids[row]]
+
+    def row_of(self, job_id: str) -> int:
+        return self._index.get(job_id, -1)
+
+    def _tick(self) -> None:
+        col_from, col_to = COLUMNS.index("elapsed"), COLUMNS.index("progress")
+        for job_id, row in self._index.items():
+            job = self._jobs[job_id]
+            if not job.state.is_final:
+                self.dataChanged.emit(self.index(row, col_from), self.index(row, col_to),
+                                      [Qt.ItemDataRole.DisplayRole, self.ProgressRole])
+
+    # -- Qt model interface ---------------------------------------------------------------------
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[COLUMNS[section]]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        job = self._jobs[self._ids[index.row()]]
+        column = COLUMNS[index.column()]
+        if role == self.JobRole:
+            return job
+        if role == self.IdRole:
+            return job.id
+        if role == self.StateRole:
+            return job.state.value   # a plain str: Qt would flatten the str-enum anyway
+        if role == self.ProgressRole:
+            return estimate_progress(job, self.clock(), self.typical)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(job, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == "prompt":
+                return job.request.prompt
+            if column == "message" and job.message:
+                return job.message
+            if column == "source":
+                return job.request.source
+            if column == "status":
+                return self.status_text(job)
+            return None
+        if role == Qt.ItemDataRole.DecorationRole and column == "source":
+            return self._source_image(job)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == "elapsed":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{self._headers[column]}: {self._display(job, column) or ''}"
+        return None
+
+    def status_text(self, job: Job) -> str:
+        state = job.state
+        if state is JobState.WAITING_SLOT:
+            if job.next_try_at:
+                when = datetime.fromtimestamp(job.next_try_at).strftime("%H:%M:%S")
+                return self.tr("Waiting for a free slot (next try %s)") % when
+            return self.tr("Waiting for a free slot")
+        if state is JobState.FAILED and job.error_kind is ErrorKind.ACCOUNT:
+            return self.tr("Failed: account problem")
+        if state in (JobState.QUEUED, JobState.GENERATING) and job.status_label and \
+                job.status_label.startswith("unknown"):
+            return self.tr("Status %s") % job.status_label
+        return self.tr(state.label)
+
+    def _display(self, job: Job, column: str):
+        if column == "source":
+            return None
+        if column == "prompt":
+            return job.request.prompt.replace("\n", " ")
+        if column == "parameters":
+            return parameters_text(job)
+        if column == "status":
+            return self.status_text(job)
+        if column == "elapsed":
+            return format_elapsed(job.elapsed)
+        if column == "progress":
+            progress = estimate_progress(job, self.clock(), self.typical)
+            return "" if progress is None else f"{round(progress * 100)}%"
+        if column == "message":
+            if job.state is JobState.COMPLETED and job.download_total and \
+                    job.download_done < job.download_total:
+                return self.tr("Downloading… %d%%") % (100 * job.download_done // job.download_total)
+            return job.message
+        return None
+
+    def _source_image(self, job: Job):
+        if self.thumbnails is None:
+            return None
+        url = self.source_thumbnail(job)
+        if not url:
+            return None
+        image = self.thumbnails.cached(url)
+        if image is None and url not in self._thumb_pending and not self.thumbnails.has_failed(url):
+            self._thumb_pending.add(url)
+            asyncio.ensure_future(self._fetch_thumbnail(url))
+        return image
+
+    async def _fetch_thumbnail(self, url: str) -> None:
+        try:
+            await self.thumbnails.get(url)
+        finally:
+            self._thumb_pending.discard(url)
+            column = COLUMNS.index("source")
+            for job_id, row in self._index.items():
+                if self.source_thumbnail(self._jobs[job_id]) == url:
+                    self.dataChanged.emit(self.index(row, column), self.index(row, column),
+                                          [Qt.ItemDataRole.DecorationRole])

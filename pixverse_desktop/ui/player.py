@@ -1,0 +1,281 @@
+"""The player: QMediaPlayer + QVideoWidget with transport controls and a side-by-side compare view."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QUrl, Qt, Signal
+from PySide6.QtMultimedia import QAudioOutput, QMediaMetaData, QMediaPlayer
+from PySide6.QtMultimediaWidgets import QVideoWidget
+from PySide6.QtWidgets import (
+    QComboBox, QHBoxLayout, QLabel, QSlider, QStackedLayout, QStyle, QToolButton, QVBoxLayout, QWidget,
+)
+
+
+def to_url(source: str) -> QUrl:
+    if "://" in source:
+        return QUrl(source)
+    return QUrl.fromLocalFile(source)
+
+
+def format_ms(ms: int) -> str:
+    seconds = max(0, ms) // 1000
+    return f"{seconds // 60}:{seconds % 60:02d}.{max(0, ms) % 1000 // 100}"
+
+
+class _Screen(QWidget):
+    """A video surface with a caption and a message overlay (errors are never a silent black box)."""
+
+    def __init__(self, caption: str, parent=None) -> None:
+        super().__init__(parent)
+        self.video = QVideoWidget()
+        self.video.setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
+        self.video.setStyleSheet("background:#0e0e12;")
+        self.overlay = QLabel()
+        self.overlay.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.overlay.setWordWrap(True)
+        self.overlay.setStyleSheet("background:#0e0e12;color:#b8b8c8;padding:16px;border-radius:10px;")
+        self.stack = QStackedLayout()
+        self.stack.addWidget(self.overlay)
+        self.stack.addWidget(self.video)
+        self.caption = QLabel(caption)
+        self.caption.setObjectName("Muted")
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(self.stack, 1)
+        layout.addWidget(self.caption)
+        self.caption.setVisible(False)
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        color = "#ff8b8f" if error else "#b8b8c8"
+        self.overlay.setStyleSheet(f"background:#0e0e12;color:{color};padding:16px;border-radius:10px;")
+        self.overlay.setText(text)
+        self.stack.setCurrentWidget(self.overlay)
+
+    def show_video(self) -> None:
+        self.stack.setCurrentWidget(self.video)
+
+
+class PlayerWidget(QWidget):
+    mediaError = Signal(str)
+
+    SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(self.tr("Player"))
+        self.player = QMediaPlayer(self)
+        self.audio = QAudioOutput(self)
+        self.player.setAudioOutput(self.audio)
+        self.screen_main = _Screen(self.tr("Extension"))
+        self.player.setVideoOutput(self.screen_main.video)
+        self.compare_player = QMediaPlayer(self)
+        self.screen_source = _Screen(self.tr("Source"))
+        self.compare_player.setVideoOutput(self.screen_source.video)
+        self.screen_source.setVisible(False)
+        self._compare_source = ""
+        self.current_source = ""
+        self.error_text = ""
+        self.screen_main.show_message(self.tr("Select a video or a finished job to play it here."))
+
+        style = self.style()
+        icon = QStyle.StandardPixmap
+        self._icons = {name: style.standardIcon(getattr(icon, "SP_" + name)) for name in (
+            "MediaPlay", "MediaPause", "MediaSeekBackward", "MediaSeekForward", "MediaVolume",
+            "MediaVolumeMuted")}
+
+        def button(face: str, tip: str, checkable: bool = False) -> QToolButton:
+            b = QToolButton()
+            if face in self._icons:
+                b.setIcon(self._icons[face])
+            else:
+                b.setText(face)
+            b.setToolTip(tip)
+            b.setAccessibleName(tip)
+            b.setCheckable(checkable)
+            return b
+
+        self.play_button = button("MediaPlay", self.tr("Play / pause (Space)"))
+        self.play_button.clicked.connect(self.toggle_play)
+        self.back_button = button("MediaSeekBackward", self.tr("Previous frame"))
+        self.back_button.clicked.connect(lambda: self.step(-1))
+        self.next_button = button("MediaSeekForward", self.tr("Next frame"))
+        self.next_button.clicked.connect(lambda: self.step(1))
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setAccessibleName(self.tr("Position"))
+        self.slider.setRange(0, 0)
+        self.slider.sliderMoved.connect(self._scrub)
+        self.time_label = QLabel("0:00.0 / 0:00.0")
+        self.time_label.setObjectName("Muted")
+        self.loop_button = button(self.tr("Loop"), self.tr("Loop"), checkable=True)
+        self.loop_button.setChecked(True)
+        self.loop_button.toggled.connect(self._set_loop)
+        self.mute_button = button("MediaVolume", self.tr("Mute"), checkable=True)
+        self.mute_button.toggled.connect(self._set_muted)
+        self.volume = QSlider(Qt.Orientation.Horizontal)
+        self.volume.setAccessibleName(self.tr("Volume"))
+        self.volume.setRange(0, 100)
+        self.volume.setValue(80)
+        self.volume.setFixedWidth(80)
+        self.volume.valueChanged.connect(lambda v: self.audio.setVolume(v / 100))
+        self.audio.setVolume(0.8)
+        self.speed = QComboBox()
+        self.speed.setAccessibleName(self.tr("Playback speed"))
+        for rate in self.SPEEDS:
+            self.speed.addItem(f"{rate:g}×", rate)
+        self.speed.setCurrentIndex(self.SPEEDS.index(1.0))
+        self.speed.currentIndexChanged.connect(self._set_speed)
+        self.compare_button = button(self.tr("A | B"), self.tr("Compare with the source side by side"),
+                                     checkable=True)
+        self.compare_button.setEnabled(False)
+        self.compare_button.toggled.connect(self.set_compare)
+
+        screens = QHBoxLayout()
+        screens.setSpacing(8)
+        screens.addWidget(self.screen_source, 1)
+        screens.addWidget(self.screen_main, 1)
+        seek = QHBoxLayout()
+        seek.addWidget(self.slider, 1)
+        seek.addWidget(self.time_label)
+        controls = QHBoxLayout()
+        for widget in (self.play_button, self.back_button, self.next_button, self.loop_button):
+            controls.addWidget(widget)
+        controls.addStretch(1)
+        for widget in (self.compare_button, self.speed, self.mute_button, self.volume):
+            controls.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(screens, 1)
+        layout.addLayout(seek)
+        layout.addLayout(controls)
+
+        self._set_loop(True)
+        self.player.positionChanged.connect(self._position_changed)
+        self.player.durationChanged.connect(self._duration_changed)
+        self.player.playbackStateChanged.connect(self._state_changed)
+        self.player.errorOccurred.connect(self._error)
+        self.player.mediaStatusChanged.connect(self._status_changed)
+        self.compare_player.mediaStatusChanged.connect(self._compare_status_changed)
+        self.compare_player.errorOccurred.connect(
+            lambda _e, text: self.screen_source.show_message(self.tr("Cannot play the source: %s") % text, True))
+
+    # -- loading --------------------------------------------------------------------------------
+
+    def load(self, source: str, compare_with: str = "", autoplay: bool = True) -> None:
+        """Plays a URL or a local file; ``compare_with`` is the source clip for the A | B view."""
+        self.error_text = ""
+        self.current_source = source
+        self._compare_source = compare_with
+        self.compare_button.setEnabled(bool(compare_with))
+        if not compare_with and self.compare_button.isChecked():
+            self.compare_button.setChecked(False)
+        if not source:
+            self.player.setSource(QUrl())
+            self.screen_main.show_message(self.tr("This video has no playable file yet."))
+            return
+        self.screen_main.show_message(self.tr("Loading…"))
+        self.player.setSource(to_url(source))
+        if self.compare_button.isChecked():
+            self.compare_player.setSource(to_url(compare_with))
+        if autoplay:
+            self.play()
+
+    def shutdown(self) -> None:
+        """Stops and releases both players (before the media server goes away)."""
+        for player in (self.player, self.compare_player):
+            player.stop()
+            player.setSource(QUrl())
+
+    def set_compare(self, on: bool) -> None:
+        self.screen_source.setVisible(on)
+        self.screen_main.caption.setVisible(on)
+        self.screen_source.caption.setVisible(on)
+        if on and self._compare_source:
+            self.screen_source.show_message(self.tr("Loading…"))
+            self.compare_player.setSource(to_url(self._compare_source))
+            self.compare_player.setPosition(self.player.position())
+            if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+                self.compare_player.play()
+        else:
+            self.compare_player.stop()
+
+    # -- transport ------------------------------------------------------------------------------
+
+    def play(self) -> None:
+        self.player.play()
+        if self.compare_button.isChecked():
+            self.compare_player.play()
+
+    def pause(self) -> None:
+        self.player.pause()
+        self.compare_player.pause()
+
+    def toggle_play(self) -> None:
+        if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+            self.pause()
+        elif not self.player.source().isEmpty():
+            self.play()
+
+    def frame_ms(self) -> int:
+        rate = self.player.metaData().value(QMediaMetaData.Key.VideoFrameRate)
+        try:
+            rate = float(rate)
+        except (TypeError, ValueError):
+            rate = 0.0
+        return max(1, round(1000 / rate)) if rate > 0 else 40
+
+    def step(self, frames: int) -> None:
+        self.pause()
+        position = max(0, min(self.player.duration(), self.player.position() + frames * self.frame_ms()))
+        self._scrub(position)
+
+    def _scrub(self, position: int) -> None:
+        self.player.setPosition(position)
+        if self.compare_button.isChecked():
+            self.compare_player.setPosition(min(position, max(0, self.compare_player.duration())))
+
+    def _set_loop(self, on: bool) -> None:
+        loops = QMediaPlayer.Loops.Infinite if on else 1
+        self.player.setLoops(loops)
+        self.compare_player.setLoops(loops)
+
+    def _set_muted(self, muted: bool) -> None:
+        self.audio.setMuted(muted)
+        self.mute_button.setIcon(self._icons["MediaVolumeMuted" if muted else "MediaVolume"])
+
+    def _set_speed(self) -> None:
+        rate = self.speed.currentData()
+        self.player.setPlaybackRate(rate)
+        self.compare_player.setPlaybackRate(rate)
+
+    # -- feedback -------------------------------------------------------------------------------
+
+    def _position_changed(self, position: int) -> None:
+        if not self.slider.isSliderDown():
+            self.slider.setValue(position)
+        self.time_label.setText(f"{format_ms(position)} / {format_ms(self.player.duration())}")
+
+    def _duration_changed(self, duration: int) -> None:
+        self.slider.setRange(0, duration)
+        self._position_changed(self.player.position())
+
+    def _state_changed(self, state) -> None:
+        playing = state == QMediaPlayer.PlaybackState.PlayingState
+        self.play_button.setIcon(self._icons["MediaPause" if playing else "MediaPlay"])
+
+    def _status_changed(self, status) -> None:
+        S = QMediaPlayer.MediaStatus
+        if status in (S.LoadedMedia, S.BufferedMedia, S.BufferingMedia, S.EndOfMedia):
+            self.screen_main.show_video()
+        elif status == S.InvalidMedia and not self.error_text:
+            self._error(None, self.tr("the file is not a playable video"))
+
+    def _compare_status_changed(self, status) -> None:
+        S = QMediaPlayer.MediaStatus
+        if status in (S.LoadedMedia, S.BufferedMedia, S.BufferingMedia, S.EndOfMedia):
+            self.screen_source.show_video()
+
+    def _error(self, _error, text: str) -> None:
+        self.error_text = self.tr("Cannot play this video: %s") % (text or self.tr("unknown error"))
+        self.screen_main.show_message(self.error_text, error=True)
+        self.mediaError.emit(self.error_text)

@@ -1,0 +1,132 @@
+"""The look: Fusion with a light or a dark palette, one accent colour, a little style sheet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory
+
+ACCENT = QColor("#7c5cff")
+
+
+@dataclass(frozen=True)
+class Colors:
+    window: str
+    base: str
+    alt: str
+    text: str
+    muted: str
+    border: str
+    card: str
+    dark: bool
+
+    @property
+    def accent(self) -> str:
+        return ACCENT.name()
+
+
+LIGHT = Colors(window="#f4f4f8", base="#ffffff", alt="#f7f7fb", text="#1d1d26", muted="#6b6b7b",
+               border="#dcdce6", card="#ffffff", dark=False)
+DARK = Colors(window="#17171d", base="#1f1f27", alt="#23232c", text="#ececf3", muted="#9a9aab",
+              border="#33333f", card="#22222b", dark=True)
+
+# Status badge colours, shared by the picker and the job table.
+STATUS_COLORS = {
+    "COMPLETED": "#2fb573", "QUEUED": "#8a8aa0", "GENERATING": "#3d8bfd", "FAILED": "#e5484d",
+    "unknown": "#c9902b", "UPLOAD": "#7c5cff", "WAITING_SLOT": "#c9902b", "PENDING": "#8a8aa0",
+    "SUBMITTING": "#3d8bfd", "NEEDS_ATTENTION": "#c9902b",
+}
+
+
+def current_colors() -> Colors:
+    app = QGuiApplication.instance()
+    if app is None:
+        return LIGHT
+    return DARK if app.palette().color(QPalette.ColorRole.Window).lightness() < 128 else LIGHT
+
+
+def _palette(c: Colors) -> QPalette:
+    p = QPalette()
+    roles = QPalette.ColorRole
+    p.setColor(roles.Window, QColor(c.window))
+    p.setColor(roles.WindowText, QColor(c.text))
+    p.setColor(roles.Base, QColor(c.base))
+    p.setColor(roles.AlternateBase, QColor(c.alt))
+    p.setColor(roles.ToolTipBase, QColor(c.card))
+    p.setColor(roles.ToolTipText, QColor(c.text))
+    p.setColor(roles.PlaceholderText, QColor(c.muted))
+    p.setColor(roles.Text, QColor(c.text))
+    p.setColor(roles.Button, QColor(c.card))
+    p.setColor(roles.ButtonText, QColor(c.text))
+    p.setColor(roles.BrightText, QColor("#ffffff"))
+    p.setColor(roles.Highlight, ACCENT)
+    p.setColor(roles.HighlightedText, QColor("#ffffff"))
+    p.setColor(roles.Link, ACCENT.lighter(130) if c.dark else ACCENT)
+    p.setColor(roles.Mid, QColor(c.border))
+    p.setColor(roles.Midlight, QColor(c.alt))
+    p.setColor(roles.Dark, QColor(c.border).darker(130))
+    for role in (roles.Text, roles.WindowText, roles.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor(c.muted))
+    return p
+
+
+def _style_sheet(c: Colors) -> str:
+    return f"""
+    QMainWindow, QDialog {{ background: {c.window}; }}
+    QToolBar {{ background: {c.window}; border: none; border-bottom: 1px solid {c.border}; spacing: 6px;
+               padding: 4px 8px; }}
+    QToolButton {{ padding: 5px 9px; border-radius: 6px; }}
+    QToolButton:hover {{ background: {c.alt}; }}
+    QToolButton:checked {{ background: {c.border}; }}
+    QFrame#Card {{ background: {c.card}; border: 1px solid {c.border}; border-radius: 10px; }}
+    QLabel#CardTitle {{ font-weight: 600; font-size: 11pt; }}
+    QLabel#Muted {{ color: {c.muted}; }}
+    QLabel#FieldError {{ color: #e5484d; font-size: 8.5pt; }}
+    QLabel#Reason {{ color: {c.muted}; font-size: 8.5pt; }}
+    QLineEdit, QPlainTextEdit {{ border: 1px solid {c.border}; border-radius: 6px;
+        padding: 4px 6px; background: {c.base}; selection-background-color: {c.accent}; }}
+    QLineEdit:focus, QPlainTextEdit:focus {{ border-color: {c.accent}; }}
+    QComboBox, QSpinBox {{ min-height: 22px; }}
+    QToolButton#Disclosure {{ border: none; padding: 2px 0; color: {c.muted}; font-weight: 600; }}
+    QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"] {{ border-color: #e5484d; }}
+    QPushButton {{ border: 1px solid {c.border}; border-radius: 6px; padding: 5px 12px; background: {c.card}; }}
+    QPushButton:hover {{ border-color: {c.accent}; }}
+    QPushButton#Primary {{ background: {c.accent}; color: white; border: none; font-weight: 600;
+        padding: 8px 18px; }}
+    QPushButton#Primary:disabled {{ background: {c.border}; color: {c.muted}; }}
+    QTableView, QListView {{ border: 1px solid {c.border}; border-radius: 10px; background: {c.base};
+        alternate-background-color: {c.alt}; gridline-color: transparent; }}
+    QHeaderView::section {{ background: {c.card}; border: none; border-bottom: 1px solid {c.border};
+        padding: 5px 6px; color: {c.muted}; font-weight: 600; }}
+    QSplitter::handle {{ background: transparent; }}
+    QFrame#Banner {{ border-radius: 8px; background: {'#3b1d20' if c.dark else '#fdecec'};
+        border: 1px solid #e5484d; }}
+    QFrame#Banner QLabel {{ color: {c.text}; }}
+    QProgressBar {{ border: 1px solid {c.border}; border-radius: 5px; background: {c.alt}; text-align: center;
+        max-height: 12px; font-size: 7.5pt; }}
+    QProgressBar::chunk {{ background: {c.accent}; border-radius: 4px; }}
+    QSlider::groove:horizontal {{ height: 4px; background: {c.border}; border-radius: 2px; }}
+    QSlider::sub-page:horizontal {{ background: {c.accent}; border-radius: 2px; }}
+    QSlider::handle:horizontal {{ background: {c.accent}; width: 12px; margin: -5px 0; border-radius: 6px; }}
+    QGroupBox {{ border: 1px solid {c.border}; border-radius: 8px; margin-top: 10px; padding-top: 6px; }}
+    QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color: {c.muted}; }}
+    QScrollArea {{ border: none; background: transparent; }}
+    QStatusBar {{ color: {c.muted}; }}
+    """
+
+
+def apply_theme(app: QApplication, mode: str = "system") -> Colors:
+    """``mode``: light, dark or system (follows the platform's colour scheme)."""
+    from PySide6.QtCore import Qt
+
+    if mode == "system":
+        hints = app.styleHints()
+        dark = hints.colorScheme() == Qt.ColorScheme.Dark
+    else:
+        dark = mode == "dark"
+    colors = DARK if dark else LIGHT
+    app.setStyle(QStyleFactory.create("Fusion"))
+    app.setPalette(_palette(colors))
+    app.setStyleSheet(_style_sheet(colors))
+    return colors

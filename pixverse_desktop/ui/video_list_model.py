@@ -1,0 +1,304 @@
+"""The picker's list model: the account's videos from GET /videos, loaded a page at a time.
+
+Rows are keyed by id (a dict index), pages arrive through ``canFetchMore``/``fetchMore`` as the view
+scrolls, thumbnails are asked of the cache only for rows the view paints and repaint one row when
+they arrive. Uploaded local files sit at the top as sources too (``video_path``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Awaitable, Callable
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, Signal
+
+from pixverse_desktop.api.errors import ApiError
+from pixverse_desktop.api.schemas import Video, VideoStatus
+from pixverse_desktop.media.thumbnails import ThumbnailCache
+
+log = logging.getLogger(__name__)
+
+PageFetcher = Callable[[str | None, int, int], Awaitable[list[Video]]]  # (email, limit, offset)
+
+STATUS_GROUPS = ("COMPLETED", "QUEUED", "GENERATING", "FAILED", "unknown")
+
+
+def status_group(status: VideoStatus) -> str:
+    """The badge / filter group of a status: FAILED covers moderation too."""
+    if status is VideoStatus.UNKNOWN:
+        return "unknown"
+    if status.is_failure:
+        return "FAILED"
+    return status.name
+
+
+@dataclass(frozen=True)
+class SourceItem:
+    """One row: a video from the account, or a local file uploaded with POST /files."""
+
+    key: str
+    video: Video | None = None
+    upload_path: str = ""     # POST /files path: the extend source (video_path)
+    local_file: str = ""      # the file on this computer (played directly, first frame as thumbnail)
+    thumbnail: str = ""
+
+    @property
+    def title(self) -> str:
+        if self.video is not None:
+            return self.video.prompt or self.video.video_id
+        return self.local_file.rsplit("/", 1)[-1]
+
+    @property
+    def play_url(self) -> str:
+        return self.video.url if self.video is not None else self.local_file
+
+    @classmethod
+    def from_video(cls, video: Video) -> "SourceItem":
+        return cls(key=video.video_id, video=video, thumbnail=video.thumbnail_url)
+
+
+Role = Qt.ItemDataRole.UserRole
+
+
+class VideoListModel(QAbstractListModel):
+    ItemRole = Role + 1
+    StatusGroupRole = Role + 2
+    StatusLabelRole = Role + 3
+    PromptRole = Role + 4
+    ThumbnailRole = Role + 5
+    DurationRole = Role + 6
+    ResolutionRole = Role + 7
+    CreatedRole = Role + 8
+    KeyRole = Role + 9
+
+    loadingChanged = Signal(bool)
+    loadFailed = Signal(object)       # the ApiError (its user_message is what to show)
+    pageLoaded = Signal(int)          # rows now loaded
+
+    def __init__(self, fetch_page: PageFetcher, thumbnails: ThumbnailCache | None = None,
+                 page_size: int = 24, parent=None) -> None:
+        super().__init__(parent)
+        self._fetch_page = fetch_page
+        self.thumbnails = thumbnails
+        self.page_size = page_size
+        self._items: list[SourceItem] = []
+        self._index: dict[str, int] = {}
+        self._uploads = 0             # uploads occupy the first rows
+        self._offset = 0              # API offset of the next page
+        self._exhausted = True        # nothing is fetched before the first refresh() (token, account known)
+        self._task: asyncio.Task | None = None
+        self._generation = 0
+        self._thumb_rows: dict[str, set[str]] = {}   # url -> keys waiting for it
+        self.email: str | None = None
+        self.last_error: ApiError | None = None
+
+    # -- Qt model interface ---------------------------------------------------------------------
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._items)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._items):
+            return None
+        item = self._items[index.row()]
+        video = item.video
+        if role == Qt.ItemDataRole.DisplayRole:
+            return item.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if video is None:
+                return self.tr("Uploaded file: %s") % item.local_file
+            return video.prompt or self.tr("(no prompt)")
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{self.data(index, self.StatusLabelRole)}: {item.title}"
+        if role == self.ItemRole:
+            return item
+        if role == self.KeyRole:
+            return item.key
+        if role == self.StatusGroupRole:
+            return status_group(video.status) if video is not None else "UPLOAD"
+        if role == self.StatusLabelRole:
+            if video is None:
+                return self.tr("UPLOADED")
+            return video.status_label
+        if role == self.PromptRole:
+            return video.prompt if video is not None else ""
+        if role == self.ThumbnailRole:
+            return self._thumbnail(item)
+        if role == self.DurationRole:
+            return (video.video_duration or video.duration) if video is not None else 0
+        if role == self.ResolutionRole:
+            return video.resolution if video is not None else ""
+        if role == self.CreatedRole:
+            return video.created_at if video is not None else None
+        return None
+
+    def roleNames(self):
+        return {Qt.ItemDataRole.DisplayRole: b"display", self.PromptRole: b"prompt",
+                self.StatusGroupRole: b"status", self.ThumbnailRole: b"thumbnail"}
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
+        return not parent.isValid() and not self._exhausted and self._task is None
+
+    def fetchMore(self, parent=QModelIndex()) -> None:
+        if self.canFetchMore(parent):
+            self._start_page()
+
+    # -- loading --------------------------------------------------------------------------------
+
+    @property
+    def loading(self) -> bool:
+        return self._task is not None
+
+    @property
+    def exhausted(self) -> bool:
+        return self._exhausted
+
+    def set_account(self, email: str | None) -> None:
+        if email != self.email:
+            self.email = email
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Forgets the loaded pages (uploads stay) and loads the first page again; the newest load wins."""
+        self._generation += 1
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+        if len(self._items) > self._uploads:
+            self.beginRemoveRows(QModelIndex(), self._uploads, len(self._items) - 1)
+            del self._items[self._uploads:]
+            self._rebuild_index()
+            self.endRemoveRows()
+        self._offset = 0
+        self._exhausted = False
+        self._start_page()
+
+    def _start_page(self) -> None:
+        generation = self._generation
+        self._task = asyncio.ensure_future(self._load_page(generation))
+        self.loadingChanged.emit(True)
+
+    async def wait_idle(self) -> None:
+        """Awaits the page being loaded, if any (tests, smoke test)."""
+        while self._task is not None:
+            await asyncio.shield(self._task)
+
+    async def _load_page(self, generation: int) -> None:
+        try:
+            page = await self._fetch_page(self.email, self.page_size, self._offset)
+        except asyncio.CancelledError:
+            raise
+        except ApiError as exc:
+            if generation == self._generation:
+                self._finish_page(exc)
+            return
+        except Exception as exc:  # noqa: BLE001 - shown to the user, logged with its traceback
+            log.exception("loading videos failed")
+            if generation == self._generation:
+                self._finish_page(ApiError(str(exc)))
+            return
+        if generation != self._generation:
+            return
+        self._offset += len(page)
+        if len(page) < self.page_size:
+            self._exhausted = True
+        fresh = [SourceItem.from_video(v) for v in page if v.video_id and v.video_id not in self._index]
+        if fresh:
+            first = len(self._items)
+            self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+            self._items.extend(fresh)
+            for row in range(first, len(self._items)):
+                self._index[self._items[row].key] = row
+            self.endInsertRows()
+        self._finish_page(None)
+
+    def _finish_page(self, error: ApiError | None) -> None:
+        self._task = None
+        self.last_error = error
+        if error is not None:
+            self._exhausted = True  # the user refreshes to try again; no retry storm while scrolling
+            self.loadFailed.emit(error)
+        self.loadingChanged.emit(False)
+        self.pageLoaded.emit(len(self._items))
+
+    # -- rows -----------------------------------------------------------------------------------
+
+    def _rebuild_index(self) -> None:
+        self._index = {item.key: row for row, item in enumerate(self._items)}
+
+    def row_of(self, key: str) -> int:
+        return self._index.get(key, -1)
+
+    def item(self, row: int) -> SourceItem:
+        return self._items[row]
+
+    def find(self, key: str) -> SourceItem | None:
+        row = self._index.get(key)
+        return self._items[row] if row is not None else None
+
+    def add_upload(self, item: SourceItem) -> int:
+        """Puts an uploaded file at the top; returns its row."""
+        if item.key in self._index:
+            return self._index[item.key]
+        self.beginInsertRows(QModelIndex(), 0, 0)
+        self._items.insert(0, item)
+        self._uploads += 1
+        self._rebuild_index()
+        self.endInsertRows()
+        return 0
+
+    def upsert_video(self, video: Video) -> int:
+        """Adds a video the app created (a finished extension) at the top of the account's list,
+        or updates it in place; returns its row."""
+        row = self._index.get(video.video_id)
+        item = SourceItem.from_video(video)
+        if row is not None:
+            self._items[row] = item
+            self.dataChanged.emit(self.index(row), self.index(row))
+            return row
+        self.beginInsertRows(QModelIndex(), self._uploads, self._uploads)
+        self._items.insert(self._uploads, item)
+        self._rebuild_index()
+        self.endInsertRows()
+        self._offset += 1  # the server's list shifted by one: keep paging aligned
+        return self._uploads
+
+    def thumbnail_url(self, key: str) -> str:
+        item = self.find(key)
+        return item.thumbnail if item else ""
+
+    # -- thumbnails -----------------------------------------------------------------------------
+
+    def _thumbnail(self, item: SourceItem):
+        url = item.thumbnail
+        if not url or self.thumbnails is None:
+            return None
+        image = self.thumbnails.cached(url)
+        if image is not None or self.thumbnails.has_failed(url):
+            return image
+        waiting = self._thumb_rows.get(url)
+        if waiting is None:
+            self._thumb_rows[url] = {item.key}
+            asyncio.ensure_future(self._fetch_thumbnail(url))
+        else:
+            waiting.add(item.key)
+        return None
+
+    async def _fetch_thumbnail(self, url: str) -> None:
+        try:
+            await self.thumbnails.get(url)
+        finally:
+            for key in self._thumb_rows.pop(url, ()):
+                row = self._index.get(key)
+                if row is not None:
+                    idx = self.index(row)
+                    self.dataChanged.emit(idx, idx, [self.ThumbnailRole])
+
+
+def created_text(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.astimezone().strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,267 @@
+"""The video picker: the account's videos as tiles, filters, account switcher, and local uploads."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Awaitable, Callable
+
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListView, QProgressBar, QPushButton,
+    QStyle, QToolButton, QVBoxLayout, QWidget,
+)
+
+from pixverse_desktop.api.errors import ApiError, ErrorKind
+from pixverse_desktop.api.schemas import UploadResult
+from pixverse_desktop.api.validate import VIDEO_UPLOAD_TYPES, UPLOAD_TYPES
+from pixverse_desktop.media.probe import probe_video
+
+from .video_delegate import TILE, VideoDelegate
+from .video_filter_proxy import VideoFilterProxy
+from .video_list_model import STATUS_GROUPS, SourceItem, VideoListModel
+
+log = logging.getLogger(__name__)
+
+Uploader = Callable[..., Awaitable[UploadResult]]   # (path, email, progress=cb)
+VIDEO_SUFFIXES = tuple(sorted(s for s, t in UPLOAD_TYPES.items() if t in VIDEO_UPLOAD_TYPES))
+
+
+class VideoPicker(QWidget):
+    sourceSelected = Signal(object)     # SourceItem
+    accountChanged = Signal(object)     # email or None
+    accountError = Signal(object)       # ApiError of kind ACCOUNT: the window's banner shows it
+    uploadFinished = Signal(object)     # SourceItem
+
+    def __init__(self, model: VideoListModel, uploader: Uploader | None = None,
+                 thumb_dir: str | Path | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.uploader = uploader
+        self.thumb_dir = Path(thumb_dir) if thumb_dir else None
+        self._upload_task: asyncio.Task | None = None
+
+        self.proxy = VideoFilterProxy(self)
+        self.proxy.setSourceModel(model)
+
+        title = QLabel(self.tr("Your videos"))
+        title.setObjectName("CardTitle")
+        self.account_box = QComboBox()
+        self.account_box.setAccessibleName(self.tr("Account"))
+        self.account_box.setToolTip(self.tr("Which PixVerse account's videos to show"))
+        self.account_box.setVisible(False)
+        self.account_box.currentIndexChanged.connect(self._account_picked)
+        self.refresh_button = QToolButton()
+        self.refresh_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        self.refresh_button.setToolTip(self.tr("Refresh the list (F5)"))
+        self.refresh_button.setAccessibleName(self.tr("Refresh videos"))
+        self.refresh_button.clicked.connect(self.refresh)
+
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText(self.tr("Filter by prompt…"))
+        self.filter_edit.setAccessibleName(self.tr("Filter videos by prompt"))
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self.proxy.set_text)
+        self.status_box = QComboBox()
+        self.status_box.setAccessibleName(self.tr("Filter videos by status"))
+        self.status_box.addItem(self.tr("All statuses"), None)
+        names = {"COMPLETED": self.tr("Completed"), "QUEUED": self.tr("Queued"),
+                 "GENERATING": self.tr("Generating"), "FAILED": self.tr("Failed"), "unknown": self.tr("Unknown")}
+        for group in STATUS_GROUPS:
+            self.status_box.addItem(names[group], group)
+        self.status_box.currentIndexChanged.connect(
+            lambda: self.proxy.set_status(self.status_box.currentData()))
+
+        self.view = QListView()
+        self.view.setAccessibleName(self.tr("Videos"))
+        self.view.setModel(self.proxy)
+        self.view.setItemDelegate(VideoDelegate(self.view))
+        self.view.setViewMode(QListView.ViewMode.IconMode)
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.view.setMovement(QListView.Movement.Static)
+        self.view.setUniformItemSizes(True)
+        self.view.setGridSize(QSize(TILE.width() + 2, TILE.height() + 2))
+        self.view.setSpacing(0)
+        self.view.setMouseTracking(True)
+        self.view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.view.setSelectionMode(QListView.SelectionMode.SingleSelection)
+        self.view.selectionModel().currentChanged.connect(self._current_changed)
+        self.view.setMinimumWidth(TILE.width() + 24)
+
+        self.state_label = QLabel()
+        self.state_label.setObjectName("Muted")
+        self.state_label.setWordWrap(True)
+
+        self.add_button = QPushButton(self.tr("Add local video…"))
+        self.add_button.setAccessibleName(self.tr("Add a local video"))
+        self.add_button.setToolTip(self.tr("Upload a video file from this computer (or drop one on the window)"))
+        self.add_button.clicked.connect(self.choose_file)
+        self.upload_bar = QProgressBar()
+        self.upload_bar.setAccessibleName(self.tr("Upload progress"))
+        self.upload_bar.setVisible(False)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setAccessibleName(self.tr("Cancel the upload"))
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self.cancel_upload)
+
+        head = QHBoxLayout()
+        head.addWidget(title)
+        head.addStretch(1)
+        head.addWidget(self.account_box)
+        head.addWidget(self.refresh_button)
+        filters = QHBoxLayout()
+        filters.addWidget(self.filter_edit, 1)
+        filters.addWidget(self.status_box)
+        upload = QHBoxLayout()
+        upload.addWidget(self.add_button)
+        upload.addWidget(self.upload_bar, 1)
+        upload.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(head)
+        layout.addLayout(filters)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.state_label)
+        layout.addLayout(upload)
+
+        model.loadingChanged.connect(self._update_state)
+        model.loadFailed.connect(self._load_failed)
+        model.pageLoaded.connect(lambda _n: self._update_state())
+        order = [self.account_box, self.refresh_button, self.filter_edit, self.status_box, self.view,
+                 self.add_button, self.cancel_button]
+        for first, second in zip(order, order[1:]):
+            QWidget.setTabOrder(first, second)
+
+    # -- accounts and loading -------------------------------------------------------------------
+
+    def set_accounts(self, emails: list[str]) -> None:
+        current = self.model.email
+        self.account_box.blockSignals(True)
+        self.account_box.clear()
+        for email in emails:
+            self.account_box.addItem(email, email)
+        if current in emails:
+            self.account_box.setCurrentIndex(emails.index(current))
+        self.account_box.blockSignals(False)
+        self.account_box.setVisible(len(emails) > 1)
+        if len(emails) > 1 and current not in emails:
+            self._account_picked()
+        elif len(emails) <= 1 and current is not None and current not in emails:
+            self.model.set_account(None)
+
+    def _account_picked(self) -> None:
+        email = self.account_box.currentData()
+        self.model.set_account(email)
+        self.accountChanged.emit(email)
+
+    def refresh(self) -> None:
+        self.model.refresh()
+
+    def _update_state(self, *_args) -> None:
+        if self.model.loading:
+            self.state_label.setText(self.tr("Loading videos…"))
+        elif self.model.last_error is not None:
+            self.state_label.setText(self.model.last_error.user_message)
+        elif self.model.rowCount() == 0:
+            self.state_label.setText(self.tr("No videos yet. Add a local video to start."))
+        else:
+            self.state_label.setText(self.tr("%d videos") % self.model.rowCount()
+                                     + ("" if self.model.exhausted else self.tr(" (scroll for more)")))
+
+    def _load_failed(self, error: ApiError) -> None:
+        if error.kind is ErrorKind.ACCOUNT:
+            self.accountError.emit(error)
+        self._update_state()
+
+    # -- selection ------------------------------------------------------------------------------
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        item = current.data(VideoListModel.ItemRole) if current.isValid() else None
+        if item is not None:
+            self.sourceSelected.emit(item)
+
+    def select_key(self, key: str) -> bool:
+        row = self.model.row_of(key)
+        if row < 0:
+            return False
+        proxy_index = self.proxy.mapFromSource(self.model.index(row))
+        if not proxy_index.isValid():
+            self.filter_edit.clear()
+            self.status_box.setCurrentIndex(0)
+            proxy_index = self.proxy.mapFromSource(self.model.index(row))
+        self.view.setCurrentIndex(proxy_index)
+        self.view.scrollTo(proxy_index)
+        return True
+
+    def select_row(self, row: int) -> None:
+        self.view.setCurrentIndex(self.proxy.index(row, 0))
+
+    # -- uploads --------------------------------------------------------------------------------
+
+    def choose_file(self) -> None:
+        patterns = " ".join("*" + s for s in VIDEO_SUFFIXES)
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Add a local video"), "",
+                                              self.tr("Videos (%s)") % patterns)
+        if path:
+            self.upload(path)
+
+    @staticmethod
+    def is_video_file(path: str) -> bool:
+        return Path(path).suffix.lower() in VIDEO_SUFFIXES
+
+    def upload(self, path: str) -> asyncio.Task | None:
+        if self.uploader is None:
+            return None
+        if self._upload_task is not None:
+            self.state_label.setText(self.tr("An upload is already running; wait for it or cancel it."))
+            return None
+        self._set_uploading(True, Path(path).name)
+        self.state_label.setText(self.tr("Uploading %s…") % Path(path).name)
+        self._upload_task = asyncio.ensure_future(self._upload(path))
+        self._upload_task.add_done_callback(lambda task, name=Path(path).name: self._upload_done(task, name))
+        return self._upload_task
+
+    def _upload_done(self, task: asyncio.Task, name: str) -> None:
+        # Also runs when the task was cancelled before it even started.
+        self._upload_task = None
+        self._set_uploading(False)
+        if task.cancelled():
+            self.state_label.setText(self.tr("Upload of %s cancelled.") % name)
+
+    def cancel_upload(self) -> None:
+        if self._upload_task is not None:
+            self._upload_task.cancel()
+
+    def _set_uploading(self, on: bool, name: str = "") -> None:
+        self.upload_bar.setVisible(on)
+        self.cancel_button.setVisible(on)
+        self.add_button.setEnabled(not on)
+        if on:
+            self.upload_bar.setRange(0, 0)
+            self.upload_bar.setFormat(self.tr("Uploading %s… %%p%%") % name)
+
+    def _progress(self, sent: int, total: int) -> None:
+        if total > 0:
+            self.upload_bar.setRange(0, 1000)
+            self.upload_bar.setValue(int(1000 * sent / total))
+
+    async def _upload(self, path: str) -> None:
+        name = Path(path).name
+        try:
+            result = await self.uploader(path, self.model.email, progress=self._progress)
+            preview = await probe_video(path, self.thumb_dir) if self.thumb_dir else None
+        except ApiError as exc:
+            self.state_label.setText(exc.user_message)
+            if exc.kind is ErrorKind.ACCOUNT:
+                self.accountError.emit(exc)
+            return
+        except OSError as exc:
+            self.state_label.setText(self.tr("Could not read %s: %s") % (name, exc.strerror or exc))
+            return
+        item = SourceItem(key="upload:" + result.path, upload_path=result.path, local_file=str(path),
+                          thumbnail=preview.thumbnail if preview else "")
+        row = self.model.add_upload(item)
+        self.state_label.setText(self.tr("Uploaded %s: it is now a source you can extend.") % name)
+        self.select_row(self.proxy.mapFromSource(self.model.index(row)).row())
+        self.uploadFinished.emit(item)

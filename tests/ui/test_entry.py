@@ -1,0 +1,51 @@
+"""The entry point: `--demo --smoke-test` (the packaging smoke test), CLI dispatch, argument parsing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from pixverse_desktop import __main__ as entry
+
+
+def test_demo_smoke_test_exits_zero_after_the_first_paint(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PIXVERSE_DESKTOP_HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "pixverse_desktop", "--demo", "--smoke-test"],
+                            capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "smoke test ok: 8 videos loaded and painted" in result.stdout
+    assert (tmp_path / "data" / "demo" / "jobs.sqlite3").exists()   # demo data kept apart
+
+
+def test_smoke_test_fails_without_a_service(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PIXVERSE_DESKTOP_HOME": str(tmp_path),
+           "USEAPI_TOKEN": "some-token-value"}
+    result = subprocess.run([sys.executable, "-m", "pixverse_desktop", "--smoke-test",
+                             "--api-base", "http://127.0.0.1:9/v2/pixverse"],
+                            capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode != 0
+    assert "some-token-value" not in result.stdout + result.stderr
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".log" for p in written)           # it did log, and the log is clean
+    assert not [p for p in written if b"some-token-value" in p.read_bytes()]
+
+
+def test_cli_commands_dispatch_to_the_cli(monkeypatch):
+    from pixverse_desktop import cli
+
+    seen = []
+    monkeypatch.setattr(cli, "main", lambda argv: seen.append(argv) or 7)
+    for command in sorted(cli.COMMANDS):
+        with pytest.raises(SystemExit) as stop:
+            entry.main([command, "--x"])
+        assert stop.value.code == 7
+    assert [argv[0] for argv in seen] == sorted(cli.COMMANDS)
+
+
+def test_arguments():
+    args = entry.parse_args(["--demo", "--api-base", "http://h/v2/pixverse", "--data-dir", "/tmp/d"])
+    assert args.demo and not args.smoke_test and args.api_base == "http://h/v2/pixverse"
+    assert str(args.data_dir) == "/tmp/d"

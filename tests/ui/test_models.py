@@ -1,0 +1,164 @@
+"""The picker and job models, without widgets (a page fetcher function stands in for GET /videos)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QAbstractItemModelTester
+
+from pixverse_desktop.api.errors import ErrorKind, Unauthorized
+from pixverse_desktop.api.schemas import ExtendRequest, Video
+from pixverse_desktop.jobs.models import Job, JobState
+from pixverse_desktop.ui.job_table_model import COLUMNS, JobTableModel, format_elapsed, parameters_text
+from pixverse_desktop.ui.progress_estimate import TypicalDurations, estimate_progress
+from pixverse_desktop.ui.video_filter_proxy import VideoFilterProxy
+from pixverse_desktop.ui.video_list_model import SourceItem, VideoListModel, status_group
+
+STATUSES = [1, 5, 10, 8, 7, 3]
+
+
+def _videos(n: int) -> list[Video]:
+    return [Video.from_dict({"video_id": f"user:1-pixverse:a@example.com-video:{1000 - i}",
+                             "video_status": STATUSES[i % len(STATUSES)], "prompt": f"clip {i} of the sea",
+                             "video_duration": 5, "output_width": 640, "output_height": 360,
+                             "created_at": "2024-11-11T12:34:56Z"}) for i in range(n)]
+
+
+class Pages:
+    def __init__(self, total: int, fail: bool = False) -> None:
+        self.videos = _videos(total)
+        self.calls: list[tuple] = []
+        self.fail = fail
+
+    async def __call__(self, email, limit, offset):
+        self.calls.append((email, limit, offset))
+        await asyncio.sleep(0)
+        if self.fail:
+            raise Unauthorized("Unauthorized", status=401)
+        return self.videos[offset:offset + limit]
+
+
+def test_pages_load_lazily_through_fetch_more(qapp, aio):
+    pages = Pages(25)
+    model = VideoListModel(pages, page_size=10)
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    assert not model.canFetchMore()            # nothing before the first refresh (token, account known)
+    model.refresh()
+    aio.run(model.wait_idle())
+    assert model.rowCount() == 10 and model.canFetchMore()
+    model.fetchMore()
+    assert not model.canFetchMore()            # one page at a time
+    aio.run(model.wait_idle())
+    model.fetchMore()
+    aio.run(model.wait_idle())
+    assert model.rowCount() == 25 and model.exhausted and not model.canFetchMore()
+    assert [c[2] for c in pages.calls] == [0, 10, 20]
+    index = model.index(0)
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == "clip 0 of the sea"
+    assert index.data(VideoListModel.StatusLabelRole) == "COMPLETED"
+    assert model.index(5).data(VideoListModel.StatusLabelRole) == "unknown (3)"
+    assert index.data(VideoListModel.ResolutionRole) == "640×360"
+    assert model.row_of(pages.videos[7].video_id) == 7
+
+
+def test_refresh_latest_wins_and_errors_are_reported(qapp, aio):
+    pages = Pages(5)
+    model = VideoListModel(pages, page_size=10)
+    model.refresh()
+    model.refresh()                             # the first load is cancelled; one set of rows
+    aio.run(model.wait_idle())
+    assert model.rowCount() == 5
+    failing = VideoListModel(Pages(5, fail=True), page_size=10)
+    seen = []
+    failing.loadFailed.connect(seen.append)
+    failing.refresh()
+    aio.run(failing.wait_idle())
+    assert seen and seen[0].kind is ErrorKind.ACCOUNT and failing.rowCount() == 0
+    assert not failing.canFetchMore()           # no retry storm while scrolling
+
+
+def test_uploads_and_new_results_sit_on_top(qapp, aio):
+    pages = Pages(3)
+    model = VideoListModel(pages, page_size=10)
+    model.refresh()
+    aio.run(model.wait_idle())
+    model.add_upload(SourceItem(key="upload:/f/1", upload_path="/f/1", local_file="/home/me/clip.mp4"))
+    assert model.item(0).title == "clip.mp4" and model.index(0).data(VideoListModel.StatusGroupRole) == "UPLOAD"
+    fresh = _videos(1)[0]
+    fresh = Video.from_dict({"video_id": "user:1-pixverse:a@example.com-video:5000", "video_status": 1})
+    assert model.upsert_video(fresh) == 1
+    assert model.upsert_video(fresh) == 1      # an update, not a second row
+    assert model.rowCount() == 5
+    model.refresh()                             # uploads survive a refresh
+    aio.run(model.wait_idle())
+    assert model.item(0).upload_path == "/f/1"
+
+
+def test_filter_proxy_by_text_and_status(qapp, aio):
+    model = VideoListModel(Pages(12), page_size=20)
+    model.refresh()
+    aio.run(model.wait_idle())
+    proxy = VideoFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.set_text("CLIP 1")                     # case-insensitive: clip 1, clip 10, clip 11
+    assert proxy.rowCount() == 3
+    proxy.set_text("")
+    proxy.set_status("FAILED")                   # 8 and 7 (moderation) are both FAILED
+    assert proxy.rowCount() == 4
+    proxy.set_status("unknown")
+    assert proxy.rowCount() == 2
+    assert status_group(_videos(6)[5].status) == "unknown"
+
+
+def _job(state=JobState.QUEUED, **kw) -> Job:
+    now = time.time()
+    return Job(id=kw.pop("id", "j1"), request=ExtendRequest(prompt="waves\nroll", video_id="v1", seed=7,
+                                                            style="anime"),
+               state=state, created_at=now - 30, accepted_at=now - 20, **kw)
+
+
+def test_job_table_model_rows_keyed_by_id(qapp):
+    model = JobTableModel(tick_ms=50)
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    model.upsert(_job(id="a"))
+    model.upsert(_job(id="b", state=JobState.GENERATING))
+    model.upsert(_job(id="c", state=JobState.COMPLETED, finished_at=time.time()))
+    assert model.rowCount() == 3 and model.columnCount() == len(COLUMNS)
+    model.upsert(_job(id="a", state=JobState.FAILED, message="PixVerse's moderator rejected the prompt."))
+    assert model.rowCount() == 3 and model.row_of("a") == 0
+    assert model.index(0, COLUMNS.index("message")).data().startswith("PixVerse's moderator")
+    assert model.index(0, COLUMNS.index("progress")).data(JobTableModel.ProgressRole) is None
+    assert model.index(2, COLUMNS.index("progress")).data() == "100%"
+    assert model.index(0, COLUMNS.index("prompt")).data() == "waves roll"
+    assert model.index(0, COLUMNS.index("parameters")).data() == "5s · 540p · normal · anime · seed 7"
+    model.remove("b")
+    assert model.rowCount() == 2 and model.row_of("c") == 1 and model.job("b") is None
+    model.upsert(_job(id="c", hidden=True))
+    assert model.rowCount() == 1
+
+
+def test_waiting_slot_shows_the_next_try(qapp):
+    model = JobTableModel()
+    at = time.time() + 25
+    model.upsert(_job(state=JobState.WAITING_SLOT, next_try_at=at))
+    text = model.index(0, COLUMNS.index("status")).data()
+    assert text == "Waiting for a free slot (next try %s)" % time.strftime("%H:%M:%S", time.localtime(at))
+    model.upsert(_job(state=JobState.FAILED, error_kind=ErrorKind.ACCOUNT))
+    assert model.index(0, COLUMNS.index("status")).data() == "Failed: account problem"
+
+
+def test_progress_estimate_grows_but_never_claims_the_end():
+    typical = TypicalDurations(queue_s=10, generate_s=60)
+    job = _job(state=JobState.GENERATING)
+    base = job.accepted_at
+    values = [estimate_progress(job, base + t, typical) for t in (0, 10, 60, 600, 6000)]
+    assert values == sorted(values) and values[-1] < 1.0
+    queued = [estimate_progress(_job(), base + t, typical) for t in (0, 5, 100)]
+    assert queued == sorted(queued) and queued[-1] < 0.2 <= values[0] + 0.2
+    assert estimate_progress(_job(state=JobState.PENDING), base, typical) == 0.0
+    assert estimate_progress(_job(state=JobState.COMPLETED), base, typical) == 1.0
+    assert estimate_progress(_job(state=JobState.NEEDS_ATTENTION), base, typical) is None
+    assert format_elapsed(75) == "1:15" and format_elapsed(3725) == "1:02:05"
+    assert parameters_text(_job()) == "5s · 540p · normal · anime · seed 7"

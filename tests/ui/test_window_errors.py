@@ -1,0 +1,135 @@
+"""Errors end where they belong: field errors on the form, job errors on the row, account/token errors
+in the banner with the fix. Real simulator answers (401, 412, 422, 429, 596); bad input never leaves."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from pixverse_desktop.api.schemas import ExtendRequest
+from pixverse_desktop.api.validate import FAST_MOTION_RULE
+from pixverse_desktop.jobs.models import JobState
+from pixverse_desktop.simulator import AccountConfig
+
+from .conftest import EMAIL, TOKEN, extend_posts, sim_config
+
+
+def _pick_and_prompt(w, prompt: str, row: int = 0) -> None:
+    w.picker.select_row(row)
+    w.form.prompt.setPlainText(prompt)
+
+
+def _job(w, job_id):
+    return w.job_model.job(job_id)
+
+
+def test_bad_input_never_reaches_the_network(start_app, sim_thread, aio):
+    th = sim_thread(sim_config())
+    app = start_app(api_base=th.base_url, token=TOKEN)
+    w = app.window
+    w.picker.select_row(0)
+
+    # a prompt that is too long: the counter, the inline error, Extend disabled with the reason
+    w.form.prompt.setPlainText("x" * 2049)
+    assert w.form.counter.text() == "2049/2048"
+    assert "At most 2048 characters" in w.form._errors["prompt"].text()
+    assert not w.form.extend_button.isEnabled()
+    assert "2048" in w.form.reason.text()
+    QTest.keyClick(w.form.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)   # Ctrl+Enter
+
+    # fast motion with 8 seconds: said next to the motion field
+    w.form.prompt.setPlainText("A fine prompt")
+    w.form.duration.setCurrentIndex(w.form.duration.findData(8))
+    w.form.motion.setCurrentIndex(w.form.motion.findData("fast"))
+    assert FAST_MOTION_RULE in w.form._errors["motion_mode"].text()
+    assert w.form._errors["motion_mode"].isVisibleTo(w.form)
+    assert not w.form.extend_button.isEnabled()
+    w.form.trigger_extend()                               # Ctrl+Enter does the same: nothing is sent
+
+    # a bad seed and reply URL
+    w.form.motion.setCurrentIndex(0)
+    w.form.seed_random.setChecked(False)
+    w.form.seed.setText("abc")
+    assert "Seed must be a whole number" in w.form._errors["seed"].text()
+    w.form.seed.setText("42")
+    w.form.advanced.setChecked(True)
+    w.form.reply_url.setText("ftp://nope")
+    assert "http" in w.form._errors["reply_url"].text()
+    w.form.reply_url.clear()
+    assert w.form.extend_button.isEnabled()
+
+    # a request that bypasses the form's button still goes through validation: errors land on the form
+    jobs = w.submit(ExtendRequest(prompt="", video_id=w.form.source.key, motion_mode="fast", duration=8))
+    assert jobs == []
+    assert w.form._errors["prompt"].text() and w.form._errors["motion_mode"].text()
+    assert w.form.message.isVisibleTo(w.form) and "correct the form" in w.form.message.text()
+    assert w.job_model.rowCount() == 0
+    aio.sleep(0.2)
+    assert extend_posts(th) == []
+
+
+def test_401_banner_asks_for_the_token(start_app, sim_thread, aio):
+    th = sim_thread(sim_config())
+    app = start_app(api_base=th.base_url, token="not-the-right-token")
+    w = app.window
+    aio.until(lambda: w.banner.isVisibleTo(w), 10, "the banner")
+    text = w.banner.message_text()
+    assert "token was not accepted" in text and "Where do I get one?" in text
+    assert w.banner.action.text() == "Enter token…"
+    assert "not-the-right-token" not in text
+    assert w.video_model.rowCount() == 0
+
+
+def test_412_out_of_credits(start_app, aio):
+    config = sim_config([AccountConfig(EMAIL, max_jobs=2, credits=0)])
+    app = start_app(demo=True, sim_config=config)
+    w = app.window
+    _pick_and_prompt(w, "More clouds")
+    job = w.submit(w.form.request())[0]
+    aio.until(lambda: _job(w, job.id).state is JobState.FAILED, 15, "the job to fail")
+    assert "no credits left" in _job(w, job.id).message           # on the row
+    aio.until(lambda: w.banner.isVisibleTo(w), 5, "the banner")
+    assert "no credits left" in w.banner.message_text() and "Top up" in w.banner.message_text()
+    assert w.banner.kind == "credits"
+    w.jobs.select_job(job.id)
+    assert w.jobs.actions_by_name["retry"].isEnabled()
+
+
+def test_422_moderated_prompt_on_the_row(start_app, aio):
+    app = start_app(demo=True)
+    w = app.window
+    _pick_and_prompt(w, "Something forbidden happens")
+    job = w.submit(w.form.request())[0]
+    aio.until(lambda: _job(w, job.id).state is JobState.FAILED, 15, "moderation")
+    row = w.job_model.row_of(job.id)
+    assert "moderator rejected the prompt" in w.job_model.index(row, 6).data()
+    assert "Reword the prompt" in w.job_model.index(row, 6).data()
+    assert not w.banner.isVisibleTo(w)
+
+
+def test_429_waiting_for_a_slot_shows_next_try(start_app, aio):
+    config = sim_config([AccountConfig(EMAIL, max_jobs=1, credits=100)], queue_seconds=0.5,
+                        generate_seconds=1.0)
+    app = start_app(demo=True, sim_config=config, engine=dict(busy_min_s=3, busy_max_s=4, default_max_jobs=2))
+    w = app.window
+    w.engine.accounts.clear()   # the engine does not know the account's limit: the service answers 429
+    _pick_and_prompt(w, "Two at once")
+    first, second = w.submit(w.form.request(), variations=2)
+    waiting = aio.until(lambda: next((j for j in (_job(w, first.id), _job(w, second.id))
+                                      if j.state is JobState.WAITING_SLOT), None), 15, "a 429")
+    row = w.job_model.row_of(waiting.id)
+    status = w.job_model.index(row, 3).data()
+    assert status.startswith("Waiting for a free slot (next try ") and status.endswith(")")
+    assert "Waiting for a free slot" in w.job_model.index(row, 6).data()
+    assert not w.banner.isVisibleTo(w)
+    aio.until(lambda: _job(w, waiting.id).state is JobState.COMPLETED, 30, "the waiting job to go through")
+
+
+def test_596_pending_error_banner_says_how_to_clear_it(start_app, aio):
+    config = sim_config([AccountConfig(EMAIL, max_jobs=2, credits=100, pending_error=True)])
+    app = start_app(demo=True, sim_config=config)
+    w = app.window
+    aio.until(lambda: w.banner.isVisibleTo(w), 10, "the banner")
+    text = w.banner.message_text()
+    assert "pending error" in text and "POST /accounts/{email}" in text
+    assert w.banner.kind == "pending_error"

@@ -1,0 +1,185 @@
+"""The window end to end in demo mode: pick, fill, Extend, watch the row complete, play the result."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtMultimedia import QMediaPlayer
+from PySide6.QtTest import QTest
+
+from pixverse_desktop.jobs.models import JobState
+
+from .conftest import extend_posts, make_mp4
+
+
+def _row_state(window, job_id):
+    job = window.job_model.job(job_id)
+    return job.state if job else None
+
+
+def test_demo_extend_completes_and_plays(start_app, aio):
+    app = start_app(demo=True)
+    w = app.window
+    assert "Demo" in w.windowTitle()
+    assert w.video_model.rowCount() == 4          # the simulator's sample videos, in the picker
+
+    w.picker.select_row(0)
+    source = w.form.source
+    assert source is not None and source.video is not None
+    assert w.player.current_source == source.video.url
+
+    assert not w.form.extend_button.isEnabled()   # no prompt yet: the reason is shown
+    assert "prompt" in w.form.reason.text().lower()
+    w.form.prompt.setFocus()
+    QTest.keyClicks(w.form.prompt, "The camera rises over the valley")
+    assert w.form.extend_button.isEnabled()
+    QTest.keyClick(w.form.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)   # Ctrl+Enter
+
+    assert w.job_model.rowCount() == 1
+    job = w.job_model.job_at(0)
+    assert job.request.video_id == source.video.video_id
+    done = aio.until(lambda: _row_state(w, job.id) is JobState.COMPLETED, 20, "the job row to complete")
+    assert done
+    row = w.job_model.row_of(job.id)
+    assert w.job_model.index(row, 3).data() == "Completed"
+    assert w.job_model.index(row, 5).data() == "100%"
+
+    w.jobs.select_job(job.id)
+    assert w.jobs.actions_by_name["play"].isEnabled()
+    w.jobs.actions_by_name["play"].trigger()
+    player = w.player.player
+    aio.until(lambda: player.mediaStatus() in (QMediaPlayer.MediaStatus.LoadedMedia,
+                                               QMediaPlayer.MediaStatus.BufferedMedia,
+                                               QMediaPlayer.MediaStatus.EndOfMedia), 20, "the result to load")
+    aio.until(lambda: player.duration() > 0, 10, "a duration")
+    assert not w.player.error_text
+    assert w.player.compare_button.isEnabled()    # A | B against the source
+    w.player.compare_button.setChecked(True)
+    assert w.player.screen_source.isVisibleTo(w.player)
+
+    # the finished result shows up in the picker, and "Extend again" chains from it
+    completed = w.job_model.job(job.id)
+    assert w.video_model.find(completed.video_id) is not None
+    w.jobs.actions_by_name["extend_again"].trigger()
+    assert w.form.source.key == completed.video_id
+    assert w.form.request().video_id == completed.video_id
+
+
+def test_variations_rerun_retry_remove(start_app, aio):
+    app = start_app(demo=True)
+    w = app.window
+    w.picker.select_row(1)
+    w.form.prompt.setPlainText("Leaves drift past the lens")
+    w.form.variations.setValue(3)
+    assert w.form.extend_button.text() == "Extend ×3"
+    w.form.extend_button.click()
+    assert w.job_model.rowCount() == 3
+    seeds = {w.job_model.job_at(r).request.seed for r in range(3)}
+    assert len(seeds) == 3 and None not in seeds
+    ids = [w.job_model.job_at(r).id for r in range(3)]
+    aio.until(lambda: all(_row_state(w, i) is JobState.COMPLETED for i in ids), 30, "three variations")
+
+    w.jobs.select_job(ids[0])
+    w.jobs.actions_by_name["rerun"].trigger()
+    assert w.job_model.rowCount() == 4
+    rerun = w.job_model.job_at(3)
+    assert rerun.request == w.job_model.job(ids[0]).request and rerun.parent_id == ids[0]
+    assert not w.jobs.actions_by_name["retry"].isEnabled()   # nothing failed
+
+    w.jobs.select_job(ids[1])
+    w.jobs.actions_by_name["copy"].trigger()
+    from PySide6.QtGui import QGuiApplication
+    assert QGuiApplication.clipboard().text() == w.job_model.job(ids[1]).video_id
+    w.jobs.actions_by_name["remove"].trigger()
+    assert w.job_model.row_of(ids[1]) == -1
+    assert w.job_model.rowCount() == 3
+    aio.until(lambda: _row_state(w, rerun.id) is JobState.COMPLETED, 20, "the re-run")
+
+
+def test_save_as_downloads_then_copies(start_app, aio, tmp_path):
+    app = start_app(demo=True)
+    w = app.window
+    w.picker.select_row(0)
+    w.form.prompt.setPlainText("A slow zoom into the clouds")
+    job = w.submit(w.form.request())[0]
+    aio.until(lambda: _row_state(w, job.id) is JobState.COMPLETED, 20, "completion")
+    w.jobs.select_job(job.id)
+    target = tmp_path / "saved.mp4"
+    w.jobs.save_as(str(target))
+    aio.until(lambda: target.exists() and target.stat().st_size > 1000, 20, "the saved file")
+    assert w.job_model.job(job.id).local_path
+    # the downloaded file plays from disk too
+    w.jobs.actions_by_name["play"].trigger()
+    assert w.player.current_source == w.job_model.job(job.id).local_path
+
+
+def test_upload_local_video_becomes_source(start_app, aio, tmp_path):
+    app = start_app(demo=True)
+    w = app.window
+    clip = make_mp4(tmp_path / "my clip.mp4")
+    task = w.picker.upload(str(clip))
+    assert w.picker.upload_bar.isVisible() and w.picker.cancel_button.isVisible()
+    aio.run(task)
+    aio.until(lambda: not w.picker.upload_bar.isVisible(), 5, "the progress bar to go")
+    item = w.video_model.item(0)
+    assert item.upload_path and item.local_file == str(clip)
+    assert item.thumbnail and w.form.source == item
+    assert w.form.request().video_path == item.upload_path and w.form.request().video_id is None
+    assert w.player.current_source == str(clip)
+    w.form.prompt.setPlainText("Continue the shot")
+    job = w.submit(w.form.request())[0]
+    aio.until(lambda: _row_state(w, job.id) is JobState.COMPLETED, 20, "the upload's extension")
+
+
+def test_upload_cancel_and_drop(start_app, aio, tmp_path):
+    app = start_app(demo=True)
+    w = app.window
+    clip = make_mp4(tmp_path / "dropped.mp4")
+    task = w.picker.upload(str(clip))
+    w.picker.cancel_button.click()
+    aio.run(_settle(task))
+    assert "cancelled" in w.picker.state_label.text()
+    assert w.video_model.item(0).video is not None          # nothing was added
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(clip))])
+    drop = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
+                      Qt.KeyboardModifier.NoModifier)
+    w.dropEvent(drop)
+    aio.until(lambda: w.video_model.item(0).upload_path, 20, "the dropped file's upload")
+
+    not_video = QMimeData()
+    not_video.setUrls([QUrl.fromLocalFile(str(tmp_path / "notes.txt"))])
+    assert w._dropped_video(not_video) == ""
+
+
+async def _settle(task):
+    try:
+        await task
+    except BaseException:
+        pass
+
+
+def test_filters_and_account_switch(start_app, aio):
+    from pixverse_desktop.simulator import AccountConfig
+
+    from .conftest import sim_config
+
+    config = sim_config([AccountConfig("one@example.com", max_jobs=2), AccountConfig("two@example.com")])
+    app = start_app(demo=True, sim_config=config)
+    w = app.window
+    assert w.picker.account_box.isVisibleTo(w.picker) and w.picker.account_box.count() == 2
+    assert w.video_model.email == "one@example.com"
+    first = {w.video_model.item(r).key for r in range(w.video_model.rowCount())}
+    w.picker.account_box.setCurrentIndex(1)
+    aio.run(w.video_model.wait_idle())
+    assert w.video_model.email == "two@example.com"
+    second = {w.video_model.item(r).key for r in range(w.video_model.rowCount())}
+    assert second and not first & second
+    prompt = w.video_model.item(0).video.prompt
+    w.picker.filter_edit.setText(prompt[:12])
+    assert 1 <= w.picker.proxy.rowCount() < w.video_model.rowCount()
+    w.picker.status_box.setCurrentIndex(w.picker.status_box.findData("FAILED"))
+    assert w.picker.proxy.rowCount() == 0
+    assert set(w.form.account.itemData(i) for i in range(w.form.account.count())) == \
+        {None, "one@example.com", "two@example.com"}
