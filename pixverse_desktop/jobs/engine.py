@@ -28,7 +28,7 @@ from .models import (
 )
 from .poller import AccountPoller
 from .reconcile import match_submissions, oldest_send
-from .store import JobStore
+from .store import DuplicateVideoId, JobStore
 
 log = logging.getLogger(__name__)
 Listener = Callable[[EngineEvent], None]
@@ -88,7 +88,19 @@ class JobEngine:
 
     def _update(self, job: Job, *, durable: bool = False, persist: bool = True) -> Job:
         if persist:
-            self.store.save(job, durable=durable)
+            try:
+                self.store.save(job, durable=durable)
+            except DuplicateVideoId as clash:
+                # The service answered with an id an older job holds: the older record is the stale
+                # one (a server that forgot its videos). Keep it, without the id, and say so.
+                stale = clash.other.evolve(video_id=None, error_kind=ErrorKind.JOB, message=(
+                    f"The service reused this job's video ID for a newer job; {clash.other.message}"))
+                if not stale.state.is_final:
+                    stale = stale.evolve(state=JobState.NEEDS_ATTENTION, finished_at=self.clock())
+                self.store.save(stale)
+                if stale.id in self._jobs:
+                    self._update(stale, persist=False)
+                self.store.save(job, durable=durable)
         if job.hidden and job.state.is_final:
             self._jobs.pop(job.id, None)
         else:

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from pixverse_desktop.storage.journal import Journal
 
 from .models import Job, JobState
+
+
+class DuplicateVideoId(Exception):
+    """Another job already holds this video_id (the service reused an id: a restarted simulator)."""
+
+    def __init__(self, other: Job) -> None:
+        super().__init__(f"video id already belongs to job {other.id}")
+        self.other = other
 
 
 class JobStore:
@@ -18,7 +27,13 @@ class JobStore:
         return cls(Journal(Path(data_dir) / "jobs.sqlite3"))
 
     def save(self, job: Job, *, durable: bool = False) -> None:
-        self.journal.save(job.to_dict(), durable=durable)
+        try:
+            self.journal.save(job.to_dict(), durable=durable)
+        except sqlite3.IntegrityError:
+            other = self.by_video_id(job.video_id) if job.video_id else None
+            if other is None or other.id == job.id:
+                raise
+            raise DuplicateVideoId(other) from None
 
     def get(self, job_id: str) -> Job | None:
         record = self.journal.get(job_id)

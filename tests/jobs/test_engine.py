@@ -231,3 +231,31 @@ def test_jobs_resume_after_a_clean_restart(sim_factory, harness):
     final = asyncio.run(second(job_id))
     assert final.state is JobState.COMPLETED and final.request.seed == 7
     assert len(charges(th)) == 1
+
+
+def test_a_reused_video_id_does_not_stop_the_engine(sim_factory, harness, tmp_path):
+    """A simulator restarted with the same journal hands out ids the journal already holds."""
+    th = sim_factory()
+
+    async def run_one(prompt):
+        async with harness(th) as h:
+            source = await h.seed_video("a@example.com")
+            job = h.engine.submit(ExtendRequest(prompt=prompt, video_id=source))
+            return await h.engine.wait_final(job.id, timeout=15), h.store.all()
+
+    first, _ = asyncio.run(run_one("before the restart"))
+    th.stop()
+    th2 = sim_factory()  # a fresh simulator numbers its videos from the start again
+
+    async def run_two():
+        async with harness(th2) as h:
+            source = await h.seed_video("a@example.com")
+            job = h.engine.submit(ExtendRequest(prompt="after the restart", video_id=source))
+            return await h.engine.wait_final(job.id, timeout=15), h.store.all()
+
+    second, jobs = asyncio.run(run_two())
+    assert second.state is JobState.COMPLETED
+    old = next(j for j in jobs if j.id == first.id)
+    assert second.video_id == first.video_id  # the clash this test is about really happened
+    assert old.video_id is None and "reused" in old.message and old.state is JobState.COMPLETED
+    assert len({j.video_id for j in jobs if j.video_id}) == len([j for j in jobs if j.video_id])
