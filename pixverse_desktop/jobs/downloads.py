@@ -132,16 +132,16 @@ async def download_job(engine: "JobEngine", job_id: str) -> None:
     def progress(done: int, total: int) -> None:
         current = engine.get(job_id)
         if current is not None:
-            engine._update(current.evolve(download_done=done, download_total=total), persist=False)
+            engine.publish(current.evolve(download_done=done, download_total=total), persist=False)
 
     try:
         path = await engine.downloader.fetch(job.result_url, name, progress)
     except (DownloadError, httpx.HTTPError, OSError) as exc:
         log.warning("download of a result failed: %s", type(exc).__name__)
         current = engine.get(job_id) or job
-        engine._update(current.evolve(message=f"Done; the download failed ({exc}). Use Save as… to retry."))
+        engine.publish(current.evolve(message=f"Done; the download failed ({exc}). Use Save as… to retry."))
         return
     current = engine.get(job_id) or job
     size = path.stat().st_size
-    engine._update(current.evolve(local_path=str(path), download_done=size, download_total=size,
+    engine.publish(current.evolve(local_path=str(path), download_done=size, download_total=size,
                                   message="Done; saved to the library"))

@@ -86,7 +86,8 @@ class JobEngine:
             except Exception:  # a broken listener must not stop the engine
                 log.exception("engine listener failed")
 
-    def _update(self, job: Job, *, durable: bool = False, persist: bool = True) -> Job:
+    def publish(self, job: Job, *, durable: bool = False, persist: bool = True) -> Job:
+        """Record a new snapshot of a job (journal first), then tell the listeners."""
         if persist:
             try:
                 self.store.save(job, durable=durable)
@@ -99,7 +100,7 @@ class JobEngine:
                     stale = stale.evolve(state=JobState.NEEDS_ATTENTION, finished_at=self.clock())
                 self.store.save(stale)
                 if stale.id in self._jobs:
-                    self._update(stale, persist=False)
+                    self.publish(stale, persist=False)
                 self.store.save(job, durable=durable)
         if job.hidden and job.state.is_final:
             self._jobs.pop(job.id, None)
@@ -130,7 +131,7 @@ class JobEngine:
         now = self.clock()
         job = Job(id=new_job_id(), request=req, created_at=now, updated_at=now,
                   account=req.account_hint, parent_id=parent_id, message=JobState.PENDING.label)
-        return self._update(job)
+        return self.publish(job)
 
     def submit_variations(self, req: ExtendRequest, n: int) -> list[Job]:
         seeds: set[int] = set()
@@ -162,7 +163,7 @@ class JobEngine:
             # Never sent: cancelling costs nothing. Keep the record, marked as cancelled by the user.
             job = job.evolve(state=JobState.FAILED, message="Cancelled before it was sent",
                              finished_at=self.clock())
-        self._update(job.evolve(hidden=True))
+        self.publish(job.evolve(hidden=True))
         self._emit(JobRemoved(job_id))
 
     def token_changed(self) -> None:
@@ -202,7 +203,7 @@ class JobEngine:
         unknown = [j for j in self._jobs.values() if j.state is JobState.SUBMITTING]
         if unknown:
             for job in unknown:
-                self._update(job.evolve(message="Checking whether the service received it…"), persist=False)
+                self.publish(job.evolve(message="Checking whether the service received it…"), persist=False)
             self._spawn(self._reconcile(unknown), "reconcile at start")
         for email in {j.account or "" for j in self._jobs.values() if j.state.is_remote}:
             self._poller(email).wake()
@@ -253,7 +254,7 @@ class JobEngine:
         try:
             accounts = await self.client.accounts()
         except Unauthorized as exc:
-            self._park(None, "unauthorized", exc.user_message)
+            self.park(None, "unauthorized", exc.user_message)
             return []
         except ApiError as exc:
             log.info("GET /accounts failed (%s); using local limits", type(exc).__name__)
@@ -320,7 +321,7 @@ class JobEngine:
             job = self._jobs.get(job_id)
             if job is None or job.state not in (JobState.PENDING, JobState.WAITING_SLOT):
                 return  # removed (cancelled) after it was scheduled
-            job = self._update(job.evolve(state=JobState.SUBMITTING, submitted_at=self.clock(),
+            job = self.publish(job.evolve(state=JobState.SUBMITTING, submitted_at=self.clock(),
                                           message=JobState.SUBMITTING.label, next_try_at=None),
                                durable=True)
             try:
@@ -330,7 +331,7 @@ class JobEngine:
                 return
             parsed = parse_video_id(video_id)
             email = parsed[1] if parsed else job.account
-            job = self._update(job.evolve(state=JobState.QUEUED, video_id=video_id, account=email,
+            job = self.publish(job.evolve(state=JobState.QUEUED, video_id=video_id, account=email,
                                           accepted_at=self.clock(), status_label="QUEUED",
                                           message=JobState.QUEUED.label, error_kind=None, error_status=None))
             self._poller(email or "").wake()
@@ -343,7 +344,7 @@ class JobEngine:
         if isinstance(exc, Busy):
             delay = backoff.busy_delay(self.rng, exc.retry_after, self.config.busy_min_s, self.config.busy_max_s)
             at = time.strftime("%H:%M:%S", time.localtime(now + delay))
-            self._update(job.evolve(state=JobState.WAITING_SLOT, next_try_at=now + delay,
+            self.publish(job.evolve(state=JobState.WAITING_SLOT, next_try_at=now + delay,
                                     attempts=job.attempts + 1, error_status=429,
                                     message=f"{exc.user_message} Next try at {at}."))
             return
@@ -351,25 +352,25 @@ class JobEngine:
             if not exc.may_have_arrived:
                 delay = backoff.transient_delay(job.attempts + 1, self.rng, self.config.transient_base_s,
                                                 self.config.transient_max_s)
-                self._update(job.evolve(state=JobState.WAITING_SLOT, next_try_at=now + delay,
+                self.publish(job.evolve(state=JobState.WAITING_SLOT, next_try_at=now + delay,
                                         attempts=job.attempts + 1, error_kind=ErrorKind.TRANSIENT,
                                         message=f"{exc.user_message} (not sent; trying again)"))
                 return
             # The POST may have been accepted: look for it rather than sending it again.
-            self._update(job.evolve(message="No clear answer from the service; checking whether it "
+            self.publish(job.evolve(message="No clear answer from the service; checking whether it "
                                             "received the job…", error_kind=ErrorKind.TRANSIENT))
             self._spawn(self._reconcile([job], delay=self.config.reconcile_delay_s), f"reconcile {job.id}")
             return
-        self._update(job.evolve(state=JobState.FAILED, message=exc.user_message, error_kind=exc.kind,
+        self.publish(job.evolve(state=JobState.FAILED, message=exc.user_message, error_kind=exc.kind,
                                 error_status=exc.status, finished_at=now))
         if isinstance(exc, Unauthorized):
-            self._park(None, "unauthorized", exc.user_message)
+            self.park(None, "unauthorized", exc.user_message)
         elif isinstance(exc, InsufficientCredits):
-            self._park(job.account, "credits", exc.user_message)
+            self.park(job.account, "credits", exc.user_message)
         elif isinstance(exc, AccountPendingError):
-            self._park(job.account, "pending_error", exc.user_message)
+            self.park(job.account, "pending_error", exc.user_message)
 
-    def _park(self, lane: str | None, kind: str, message: str) -> None:
+    def park(self, lane: str | None, kind: str, message: str) -> None:
         first = lane not in self._parked
         self._parked[lane] = message
         if first:  # one banner per problem, not one per waiting job
@@ -402,7 +403,7 @@ class JobEngine:
                     continue
                 video = found.get(job.id)
                 if video is None:
-                    self._update(current.evolve(
+                    self.publish(current.evolve(
                         state=JobState.NEEDS_ATTENTION, finished_at=self.clock(), error_kind=ErrorKind.JOB,
                         message="The service's answer to this job was lost and it is not among your "
                                 "videos, so it was probably not charged. Use Retry to send it again."))
@@ -410,7 +411,7 @@ class JobEngine:
                 adopted = current.evolve(state=JobState.QUEUED, video_id=video.video_id,
                                          account=video.email or current.account, accepted_at=self.clock(),
                                          message="Found on the service after an interrupted send")
-                self._update(adopted)
+                self.publish(adopted)
                 self._poller(adopted.account or "").wake()
         self._wake.set()
 
@@ -449,7 +450,7 @@ class JobEngine:
 
     def apply(self, job: Job) -> Job:
         """Called by pollers with an updated snapshot."""
-        job = self._update(job)
+        job = self.publish(job)
         if job.state is JobState.COMPLETED and job.accepted_at and job.finished_at:
             # Slightly under the smoothed duration: the sample includes up to one poll of lag.
             sample = 0.9 * (job.finished_at - job.accepted_at)

@@ -120,7 +120,7 @@ class AccountPoller:
             page = await engine.client.list_videos(self.email or None, limit=config.page_size)
         except (Unauthorized, AccountPendingError) as exc:
             kind = "unauthorized" if isinstance(exc, Unauthorized) else "pending_error"
-            engine._park(None if kind == "unauthorized" else self.email, kind, exc.user_message)
+            engine.park(None if kind == "unauthorized" else self.email, kind, exc.user_message)
             return config.poll_max_s
         except ApiError as exc:
             self.failures += 1
@@ -134,7 +134,7 @@ class AccountPoller:
             video = by_id.get(job.video_id or "")
             if video is None:
                 video = await self._one(job)
-            current = engine._jobs.get(job.id, job)
+            current = engine.get(job.id) or job
             if current.state.is_final:
                 continue
             if video is not None:
