@@ -5,7 +5,7 @@ import pytest
 
 from pixverse_desktop.api.schemas import ExtendRequest
 from pixverse_desktop.jobs.models import Job, JobState
-from pixverse_desktop.jobs.store import JobStore
+from pixverse_desktop.jobs.store import DuplicateVideoId, JobStore
 from pixverse_desktop.storage.journal import SCHEMA_VERSION, Journal
 
 
@@ -39,8 +39,12 @@ def test_unfinished_and_hidden(tmp_path):
 def test_one_video_id_cannot_belong_to_two_jobs(tmp_path):
     store = JobStore.open(tmp_path)
     store.save(make_job(id="a", video_id="same"))
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(sqlite3.IntegrityError):  # the journal itself refuses
+        store.journal.save(make_job(id="b", video_id="same").to_dict())
+    with pytest.raises(DuplicateVideoId) as clash:  # and the store says who holds the id
         store.save(make_job(id="b", video_id="same"))
+    assert clash.value.other.id == "a"
+    assert store.get("b") is None
 
 
 def test_wal_mode_and_schema_version(tmp_path):
