@@ -91,6 +91,15 @@ def video_json(video: Video) -> dict[str, Any]:
     }
 
 
+def print_list(args: argparse.Namespace, items: list, as_json, as_line) -> None:
+    """One JSON array with --json (and nothing else on stdout), else one tab-separated line each."""
+    if args.json:
+        print(json.dumps([as_json(item) for item in items], indent=2))
+    else:
+        for item in items:
+            print(as_line(item))
+
+
 def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -271,11 +280,8 @@ async def cmd_videos(args: argparse.Namespace) -> int:
         videos = await session.client.all_videos(args.email)
     finally:
         await session.close()
-    if args.json:
-        print(json.dumps([video_json(v) for v in videos], indent=2))
-    else:
-        for v in videos:
-            print(f"{v.video_id}\t{v.status_label}\t{v.video_duration or v.duration}s\t{v.prompt[:60]}")
+    print_list(args, videos, video_json,
+               lambda v: f"{v.video_id}\t{v.status_label}\t{v.video_duration or v.duration}s\t{v.prompt[:60]}")
     return EXIT_OK
 
 
@@ -288,11 +294,8 @@ async def cmd_jobs(args: argparse.Namespace) -> int:
             jobs = store.all()
         finally:
             store.close()
-    if args.json:
-        print(json.dumps([job_json(j) for j in jobs], indent=2))
-    else:
-        for j in jobs:
-            print(f"{j.id[:8]}\t{j.state.value}\t{j.video_id or '-'}\t{j.request.prompt[:50]}")
+    print_list(args, jobs, job_json,
+               lambda j: f"{j.id[:8]}\t{j.state.value}\t{j.video_id or '-'}\t{j.request.prompt[:50]}")
     return EXIT_OK
 
 
