@@ -8,8 +8,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
+import platform
 import sys
 from pathlib import Path
+
+log = logging.getLogger("pixverse_desktop")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="pixverse-desktop",
@@ -21,7 +27,37 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--api-base", metavar="URL", help="API base URL (also PIXVERSE_API_BASE)")
     parser.add_argument("--data-dir", metavar="DIR", type=Path, help="where the job journal and library live")
     parser.add_argument("--theme", choices=("system", "light", "dark"), help="colour scheme for this run")
-    return parser.parse_args(argv)
+    parser.add_argument("--log-level", type=str.upper, choices=LOG_LEVELS,
+                        default=os.environ.get("PIXVERSE_LOG_LEVEL", "INFO").upper(),
+                        help="how much goes into the log file (also PIXVERSE_LOG_LEVEL; default INFO)")
+    parser.add_argument("files", nargs="*", metavar="FILE",
+                        help="video files to upload as sources once the window is up (file managers pass "
+                             "them through the .desktop file's %%F)")
+    args = parser.parse_args(argv)
+    args.files = [_local_path(f) for f in args.files]
+    return args
+
+
+def _local_path(arg: str) -> str:
+    """An absolute path; a file:// URL (some launchers pass those even for %F) becomes its path."""
+    if arg.startswith("file://"):
+        from urllib.parse import unquote, urlparse
+
+        arg = unquote(urlparse(arg).path)
+    return str(Path(arg).expanduser().absolute())
+
+
+def configure_logging(args: argparse.Namespace) -> Path:
+    """The app's one log set-up: core.logs' rotating, token-redacting file in the platform log dir."""
+    from PySide6 import __version__ as pyside_version
+
+    from pixverse_desktop import __version__
+    from pixverse_desktop.core.logs import setup_logging
+
+    path = setup_logging(args.log_level, console=args.smoke_test)
+    log.info("PixVerse Desktop %s starting: Python %s, PySide6 %s, %s; log %s", __version__,
+             platform.python_version(), pyside_version, platform.platform(terse=True), path)
+    return path
 
 
 def _cli_commands() -> frozenset[str]:
@@ -34,19 +70,25 @@ def _cli_commands() -> frozenset[str]:
 
 def run_gui(args: argparse.Namespace) -> int:
     import qasync
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     from pixverse_desktop import APP_ID, APP_NAME, __version__
     from pixverse_desktop.app import AppOptions, run
-    from pixverse_desktop.core.logs import setup_logging
     from pixverse_desktop.ui.error_dialog import ExceptHook
+    from pixverse_desktop.ui.translations import install_translators
 
-    setup_logging(logging.INFO, console=args.smoke_test)
+    configure_logging(args)
+    # Fractional scale factors (125 %, 150 %) as they are, not rounded: icons are drawn for any ratio.
+    if QApplication.instance() is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
     qapp.setApplicationName(APP_NAME)
     qapp.setApplicationVersion(__version__)
     qapp.setDesktopFileName(APP_ID)
     qapp.setQuitOnLastWindowClosed(False)   # the loop ends the app, after a clean shutdown
+    translators = install_translators(qapp)  # noqa: F841 - kept alive for the run
     hook = ExceptHook(parent=qapp.activeWindow, show_dialog=not args.smoke_test).install()
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
@@ -60,7 +102,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
     loop.set_exception_handler(loop_errors)
     options = AppOptions(demo=args.demo, smoke_test=args.smoke_test, api_base=args.api_base,
-                         data_dir=args.data_dir, theme=args.theme)
+                         data_dir=args.data_dir, theme=args.theme, files=args.files)
     try:
         with loop:
             coro = run(qapp, options, hook.errors)

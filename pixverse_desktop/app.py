@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
 from pixverse_desktop.api.client import PixverseClient, api_base_from_env, make_http_client
@@ -24,9 +25,10 @@ from pixverse_desktop.jobs.store import JobStore
 from pixverse_desktop.media.thumbnails import ThumbnailCache
 from pixverse_desktop.storage.secrets import KeyringTokenStore, MemoryTokenStore
 from pixverse_desktop.storage.settings import Settings
+from pixverse_desktop.ui.icons import app_icon
 from pixverse_desktop.ui.main_window import MainWindow, WindowServices
 from pixverse_desktop.ui.progress_estimate import TypicalDurations
-from pixverse_desktop.ui.theme import apply_theme
+from pixverse_desktop.ui.theme import ThemeController
 from pixverse_desktop.ui.token_manager import TokenManager
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,7 @@ class AppOptions:
     token: str | None = None
     theme: str | None = None
     ask_token: bool = True   # first run: show the token dialog when no token is stored
+    files: list[str] = field(default_factory=list)   # videos to upload as sources once started (%F)
 
 
 class Application:
@@ -54,6 +57,9 @@ class Application:
         self.window: MainWindow | None = None
         self.engine: JobEngine | None = None
         self.base_url = ""
+        self.theme: ThemeController | None = None
+        self.uploads: asyncio.Future | None = None
+        self._stopped = False
 
     async def _start_simulator(self) -> tuple[str, str, TypicalDurations]:
         from pixverse_desktop.simulator import SimulatorConfig, SimulatorThread
@@ -76,7 +82,9 @@ class Application:
         self.data_dir = data_dir
         self.settings = Settings(data_dir / "settings.ini" if (o.demo or o.data_dir)
                                  else paths.config_dir() / "settings.ini")
-        apply_theme(self.qapp, o.theme or self.settings.get("theme"))
+        # --theme is for this run only; Settings changes still apply live (and follow the system).
+        self.theme = ThemeController(self.qapp, o.theme or self.settings.get("theme"))
+        self.qapp.setWindowIcon(app_icon())
 
         typical = TypicalDurations()
         if o.demo:
@@ -105,7 +113,8 @@ class Application:
         self.window = MainWindow(WindowServices(
             engine=self.engine, client=self.client, thumbnails=self.thumbnails, tokens=self.tokens,
             settings=self.settings, library_dir=library, thumb_dir=str(cache_dir), demo=o.demo,
-            status_text=status, typical=typical))
+            status_text=status, typical=typical, theme=self.theme))
+        self.window.settingsApplied.connect(self.apply_settings)
         self.window.show()
 
         await self.tokens.load()
@@ -113,17 +122,47 @@ class Application:
             await self.window.ask_token(first_run=True)
         await self.engine.start()
         await self.window.load_initial()
+        if o.files and not o.smoke_test:
+            self.uploads = asyncio.ensure_future(self.window.upload_files([str(f) for f in o.files]))
         return self.window
 
+    def apply_settings(self, keys: frozenset) -> None:
+        """Settings saved in the dialog take effect now: the engine reads its config on every decision."""
+        s, config = self.settings, self.engine.config
+        if "poll_min_s" in keys or "poll_max_s" in keys:
+            config.poll_min_s, config.poll_max_s = s.get("poll_min_s"), s.get("poll_max_s")
+        if "auto_download" in keys:
+            config.auto_download = s.get("auto_download")
+        if "library_dir" in keys:
+            library = s.get("library_dir")
+            config.library_dir = library
+            if self.engine.downloader is not None:
+                self.engine.downloader.library_dir = Path(library)
+            self.window.jobs.library_dir = library
+        if "theme" in keys:
+            self.theme.set_mode(s.get("theme"))
+        log.info("settings applied: %s", ", ".join(sorted(keys)) or "none changed")
+
     def _demo_status(self) -> str:
-        return (f"Demo mode: a simulated PixVerse service at {self.base_url} — no token, no network, "
-                "no credits spent.")
+        return QCoreApplication.translate(
+            "Application", "Demo mode: a simulated PixVerse service at %s — no token, no network, "
+            "no credits spent.") % self.base_url
 
     async def _verify_token(self, token: str) -> None:
         await PixverseClient(self.base_url, lambda: token, self.http).accounts()
 
     async def stop(self) -> None:
+        """Idempotent: a restart test stops the app itself, the fixture stops it again."""
+        if self._stopped:
+            return
+        self._stopped = True
+        if self.uploads is not None:
+            self.uploads.cancel()
+        if self.theme is not None:
+            self.theme.detach()
         if self.window is not None:
+            self.window.state.save()   # also when the window is hidden in the tray (no close event)
+            self.window.tray.shutdown()
             self.window.bridge.detach()
             self.window.player.shutdown()
             self.window.close()
@@ -164,6 +203,7 @@ async def run(qapp: QApplication, options: AppOptions, errors: list[str]) -> int
             return 1 if errors else 0
         closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         qapp.lastWindowClosed.connect(lambda: closed.done() or closed.set_result(None))
+        window.quitRequested.connect(lambda: closed.done() or closed.set_result(None))
         await closed
         return 0
     finally:

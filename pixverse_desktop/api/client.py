@@ -48,9 +48,22 @@ def _widen_reads() -> None:
         AsyncHTTP11Connection.READ_NUM_BYTES = _READ_BYTES
 
 
+def _remember_missing_sniffio() -> None:
+    """httpcore runs ``import sniffio`` on every request (to tell asyncio from trio). Without sniffio
+    installed (httpx no longer depends on it) that failed import searched all of sys.path each time:
+    a tenth of the GUI thread's time while thumbnails loaded (bench_stall). A ``None`` in sys.modules
+    makes the same import fail at once; behaviour is unchanged (no sniffio means asyncio)."""
+    import importlib.util
+    import sys
+
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
+
+
 def make_http_client(timeout: float = 30.0) -> httpx.AsyncClient:
     """The app's single AsyncClient (shared by API calls, thumbnails and downloads)."""
     _widen_reads()
+    _remember_missing_sniffio()
     return httpx.AsyncClient(
         timeout=httpx.Timeout(timeout, connect=10.0),
         limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),

@@ -12,7 +12,7 @@ import asyncio
 import hashlib
 import logging
 import os
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from pathlib import Path
 
 import httpx
@@ -44,7 +44,7 @@ def _decode(data: bytes, size: QSize) -> QImage | None:
 class ThumbnailCache:
     def __init__(self, http: httpx.AsyncClient | None, cache_dir: str | Path | None = None, *,
                  memory_items: int = 300, disk_max_bytes: int = 200 * 1024 * 1024,
-                 size: QSize = DEFAULT_SIZE) -> None:
+                 size: QSize = DEFAULT_SIZE, max_loading: int = 4, max_waiting: int = 120) -> None:
         self.http = http
         self.cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
         self.memory_items = memory_items
@@ -52,8 +52,18 @@ class ThumbnailCache:
         self.size = size
         self._memory: OrderedDict[str, QImage] = OrderedDict()
         self._in_flight: dict[str, asyncio.Future[QImage | None]] = {}
+        # Loads run at most ``max_loading`` at a time, newest request first: the rows asked for last are
+        # the ones on screen now. A fast scroll asks for hundreds of thumbnails; without the bound every
+        # one became a request at once (connection churn, the loop busy with HTTP while the view
+        # scrolls), and those scrolled past long ago are dropped from the queue (answered None, not
+        # remembered as failed: a row painted again asks again).
+        self.max_loading = max_loading
+        self.max_waiting = max_waiting
+        self._waiting: deque[str] = deque()
+        self._loading: set[asyncio.Task] = set()
         self._failed: set[str] = set()
         self._writes = 0
+        self._disk_bytes: int | None = None   # estimate of the disk cache's size (None: not scanned yet)
         self._closed = False
         self.network_fetches = 0  # for tests and benchmarks
 
@@ -89,18 +99,50 @@ class ThumbnailCache:
             return image
         future = self._in_flight.get(url)
         if future is None:
-            future = asyncio.ensure_future(self._load(url))
+            future = asyncio.get_running_loop().create_future()
             self._in_flight[url] = future
             future.add_done_callback(lambda _f, u=url: self._in_flight.pop(u, None))
+            self._waiting.append(url)
+            self._pump()
         return await asyncio.shield(future)
+
+    def _pump(self) -> None:
+        while len(self._loading) < self.max_loading and self._waiting:
+            url = self._waiting.pop()   # newest first
+            task = asyncio.ensure_future(self._load(url))
+            self._loading.add(task)
+            task.add_done_callback(lambda t, u=url: self._loaded(u, t))
+        while len(self._waiting) > self.max_waiting:
+            self._answer(self._waiting.popleft(), None)   # asked for long ago: scrolled past
+
+    def _answer(self, url: str, image: QImage | None) -> None:
+        future = self._in_flight.get(url)
+        if future is not None and not future.done():
+            future.set_result(image)
+
+    def _loaded(self, url: str, task: asyncio.Task) -> None:
+        self._loading.discard(task)
+        future = self._in_flight.get(url)
+        if future is not None and not future.done():
+            if task.cancelled():
+                future.cancel()
+            elif task.exception() is not None:
+                future.set_exception(task.exception())
+            else:
+                future.set_result(task.result())
+        if not self._closed:
+            self._pump()
 
     async def aclose(self) -> None:
         """Cancels the fetches in flight (before the shared HTTP client closes); later gets answer None."""
         self._closed = True
-        pending = list(self._in_flight.values())
-        for future in pending:
+        self._waiting.clear()
+        loading = list(self._loading)
+        for task in loading:
+            task.cancel()
+        for future in list(self._in_flight.values()):
             future.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+        await asyncio.gather(*loading, return_exceptions=True)
 
     async def _load(self, url: str) -> QImage | None:
         path = self._path(url)
@@ -161,10 +203,31 @@ class ThumbnailCache:
         except OSError as exc:
             log.warning("could not write the thumbnail cache: %s", exc)
             return image
+        # Listing and stat-ing the whole directory is the costly part of pruning (thousands of files,
+        # in Python, holding the GIL the GUI thread needs; it ran every 50 writes): the size is counted
+        # once, then kept up to date, and the directory is listed only when it is over the bound.
         self._writes += 1
-        if self._writes % 50 == 0:
+        if self._disk_bytes is None:
+            self._disk_bytes = self._scan_total()
+        else:
+            self._disk_bytes += len(data)
+        if self._writes % 50 == 0 and self._disk_bytes > self.disk_max_bytes:
             self.prune()
         return image
+
+    def _scan_total(self) -> int:
+        total = 0
+        try:
+            with os.scandir(self.cache_dir) as entries:
+                for entry in entries:
+                    if entry.name.endswith(".img"):
+                        try:
+                            total += entry.stat().st_size
+                        except OSError:
+                            pass
+        except OSError:
+            pass
+        return total
 
     def prune(self) -> int:
         """Deletes the least recently used files beyond ``disk_max_bytes``; returns how many. Blocking."""
@@ -183,4 +246,5 @@ class ThumbnailCache:
                 continue
             total -= st.st_size
             removed += 1
+        self._disk_bytes = total
         return removed

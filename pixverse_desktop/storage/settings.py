@@ -42,6 +42,7 @@ OPTIONS: dict[str, Option] = {o.key: o for o in [
            lambda v: 0.05 <= v <= 60),
     Option("poll_max_s", float, 20.0, "Longest wait between status checks (seconds)",
            lambda v: 1 <= v <= 600),
+    Option("notifications", bool, True, "Desktop notification when a job finishes or fails"),
     Option("theme", str, "system", "Colour scheme: system, light or dark",
            lambda v: v in ("system", "light", "dark")),
     Option("default_duration", int, 5, "Default extension length", lambda v: v in (5, 8)),
@@ -100,6 +101,9 @@ class Settings:
 
     def set_state(self, key: str, value: Any) -> None:
         self._q.setValue("state/" + key, value)
+
+    def remove_state(self, key: str) -> None:
+        self._q.remove("state/" + key)
 
     def presets(self) -> dict[str, dict]:
         try:

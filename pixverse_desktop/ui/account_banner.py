@@ -29,7 +29,9 @@ class AccountBanner(QFrame):
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setOpenExternalLinks(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.text.setAccessibleName(self.tr("Account problem and how to fix it"))
         self.action = QPushButton()
+        self.action.setAccessibleName(self.tr("Fix the account problem"))
         self.action.clicked.connect(self._act)
         self.close_button = QToolButton()
         self.close_button.setText("✕")
@@ -62,6 +64,7 @@ class AccountBanner(QFrame):
             fix = ""
             self.action.setText(self.tr("Try again"))
         self.text.setText(f"{who}{html.escape(message)}<br><span>{fix}</span>")
+        self.action.setAccessibleName(self.action.text())
         self.show()
 
     def clear(self, email: str | None = None) -> None:

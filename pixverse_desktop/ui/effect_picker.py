@@ -19,9 +19,14 @@ class EffectPicker(QComboBox):
         self.setIconSize(QSize(40, 24))
         self.addItem(self.tr("No effect"), None)
         self._effects: dict[int, Effect] = {}
+        self.wanted: int | None = None   # restored before the effects list arrived
+        self.activated.connect(self._chosen)
+
+    def _chosen(self, _index: int) -> None:
+        self.wanted = None
 
     def set_effects(self, effects: list[Effect], thumbnails: ThumbnailCache | None = None) -> None:
-        current = self.template_id()
+        current = self.wanted or self.template_id()
         self.blockSignals(True)
         while self.count() > 1:
             self.removeItem(1)
@@ -31,7 +36,10 @@ class EffectPicker(QComboBox):
             self.setItemData(self.count() - 1, effect.display_prompt or effect.display_name,
                              Qt.ItemDataRole.ToolTipRole)
         self.select(current)
+        if self.wanted in self._effects:
+            self.wanted = None
         self.blockSignals(False)
+        self.currentIndexChanged.emit(self.currentIndex())   # the form re-validates and saves
         if thumbnails is not None:
             for effect in self._effects.values():
                 if effect.thumbnail_path:

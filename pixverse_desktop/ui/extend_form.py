@@ -14,6 +14,7 @@ from pixverse_desktop.api.schemas import PROMPT_MAX, SEED_MAX, SEED_MIN, ExtendR
 from pixverse_desktop.api.validate import FAST_MOTION_RULE, extend_errors
 
 from .effect_picker import EffectPicker
+from .presets import PresetBar
 from .video_list_model import SourceItem
 
 FIELDS = ("prompt", "negative_prompt", "source", "duration", "quality", "motion_mode", "style", "seed",
@@ -22,6 +23,7 @@ FIELDS = ("prompt", "negative_prompt", "source", "duration", "quality", "motion_
 
 class ExtendForm(QWidget):
     extendRequested = Signal(object, int)   # ExtendRequest, number of variations
+    edited = Signal()                       # any field changed (the window saves the form, debounced)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -30,12 +32,19 @@ class ExtendForm(QWidget):
         self._show_all = False
         self._external: dict[str, str] = {}   # errors the service reported for the last request
         self._errors: dict[str, QLabel] = {}
+        self.wanted_account: str | None = None   # restored before the accounts list arrived
 
         title = QLabel(self.tr("Extend"))
         title.setObjectName("CardTitle")
+        self.presets = PresetBar()   # hidden until the window binds it to the settings
+        title_row = QHBoxLayout()
+        title_row.addWidget(title)
+        title_row.addStretch(1)
+        title_row.addWidget(self.presets)
         self.source_thumb = QLabel()
         self.source_thumb.setFixedSize(96, 54)
         self.source_thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.source_thumb.setAccessibleName(self.tr("Source thumbnail"))
         self.source_thumb.setStyleSheet("background:#2a2a35;border-radius:6px;color:#8a8aa0;")
         self.source_label = QLabel(self.tr("No source chosen: pick a video on the left or add a local one."))
         self.source_label.setWordWrap(True)
@@ -157,6 +166,7 @@ class ExtendForm(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)   # its fields take the focus; it scrolls to them
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(fields)
         actions = QHBoxLayout()
@@ -165,7 +175,7 @@ class ExtendForm(QWidget):
         actions.addWidget(self.extend_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(title)
+        layout.addLayout(title_row)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.message)
         layout.addLayout(actions)
@@ -181,9 +191,10 @@ class ExtendForm(QWidget):
                  (self.variations.valueChanged, None)]
         for signal, name in watch:
             signal.connect(lambda *_a, n=name: self._edited(n))
-        order = [self.prompt, self.negative, self.duration, self.quality, self.motion, self.style, self.seed,
-                 self.seed_random, self.effect, self.account, self.advanced, self.reply_url, self.reply_ref,
+        order = [self.presets.combo, self.presets.save_button, self.prompt, self.negative, self.duration,
+                 self.quality, self.motion, self.style, self.seed, self.seed_random, self.effect, self.account, self.advanced, self.reply_url, self.reply_ref,
                  self.max_jobs, self.watermark, self.variations, self.extend_button]
+        self.tab_chain = order
         for first, second in zip(order, order[1:]):
             QWidget.setTabOrder(first, second)
         self.validate()
@@ -261,7 +272,9 @@ class ExtendForm(QWidget):
         return self._source
 
     def set_accounts(self, emails: list[str]) -> None:
-        current = self.account.currentData()
+        current = self.wanted_account or self.account.currentData()
+        if self.wanted_account in emails:
+            self.wanted_account = None
         self.account.blockSignals(True)
         while self.account.count() > 1:
             self.account.removeItem(1)
@@ -320,7 +333,16 @@ class ExtendForm(QWidget):
 
     # -- validation -----------------------------------------------------------------------------
 
+    def reset_feedback(self) -> None:
+        """Values were filled in by the app (restore, preset): no field counts as touched by the user."""
+        self._touched.clear()
+        self._show_all = False
+        self._external.clear()
+        self.validate()
+
     def _edited(self, name: str | None) -> None:
+        if name == "email":
+            self.wanted_account = None   # the user chose: forget the remembered account
         if name:
             self._touched.add(name)
             if name == "duration":
@@ -328,6 +350,7 @@ class ExtendForm(QWidget):
             self._external.pop(name, None)
         self.message.setVisible(False)
         self.validate()
+        self.edited.emit()
 
     def errors(self) -> list[FieldError]:
         return extend_errors(self.request())

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from PySide6.QtCore import QSize, QSortFilterProxyModel, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMenu, QTableView, QToolButton,
     QVBoxLayout, QWidget,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from pixverse_desktop.api.errors import InvalidInput
 from pixverse_desktop.jobs.models import Job, JobState
 
+from . import shortcuts
 from .job_delegates import ProgressDelegate, StatusDelegate
 from .job_table_model import COLUMNS, JobTableModel
 
@@ -43,6 +44,7 @@ class JobTable(QWidget):
         self.view.setAlternatingRowColors(True)
         self.view.setShowGrid(False)
         self.view.setWordWrap(False)
+        self.view.setTabKeyNavigation(False)   # Tab leaves the table (arrows move inside): no focus trap
         self.view.setIconSize(QSize(64, 36))
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setDefaultSectionSize(44)
@@ -61,15 +63,15 @@ class JobTable(QWidget):
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         model.dataChanged.connect(lambda *_: self._update_actions())
 
-        specs = [
-            ("play", self.tr("Play"), self.play, "Return"),
+        specs = [   # keys come from the shortcuts table, so the help dialog lists them
+            ("play", self.tr("Play"), self.play, "job_play"),
             ("extend_again", self.tr("Extend again"), self.extend_again, None),
-            ("save", self.tr("Save as…"), self.save_as, "Ctrl+S"),
+            ("save", self.tr("Save as…"), lambda: self.save_as(), "job_save"),
             ("folder", self.tr("Open folder"), self.open_folder, None),
             ("copy", self.tr("Copy video ID"), self.copy_video_id, None),
             ("rerun", self.tr("Re-run"), self.rerun, None),
             ("retry", self.tr("Retry"), self.retry, None),
-            ("remove", self.tr("Remove"), self.remove, "Delete"),
+            ("remove", self.tr("Remove"), self.remove, "job_remove"),
         ]
         self.actions_by_name: dict[str, QAction] = {}
         bar = QHBoxLayout()
@@ -77,18 +79,20 @@ class JobTable(QWidget):
         title.setObjectName("CardTitle")
         bar.addWidget(title)
         bar.addStretch(1)
+        self.tab_chain: list[QWidget] = [self.view]
         for name, text, slot, key in specs:
-            action = QAction(text, self)
-            action.triggered.connect(slot)
             if key:
-                action.setShortcut(QKeySequence(key))
-                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                action = shortcuts.make_action(self, key, slot, label=text)
+            else:
+                action = QAction(text, self)
+                action.triggered.connect(slot)
             self.addAction(action)
             self.actions_by_name[name] = action
             button = QToolButton()
             button.setDefaultAction(action)
             button.setAccessibleName(text)
             bar.addWidget(button)
+            self.tab_chain.append(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)

@@ -11,7 +11,7 @@ import time
 from datetime import datetime
 from typing import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QT_TRANSLATE_NOOP, Qt, QTimer
 
 from pixverse_desktop.api.errors import ErrorKind
 from pixverse_desktop.jobs.models import Job, JobState
@@ -19,6 +19,17 @@ from pixverse_desktop.media.thumbnails import ThumbnailCache
 
 from .progress_estimate import TypicalDurations, estimate_progress
 
+# JobState.label in words lupdate can see (the jobs layer has no Qt, so no tr() of its own).
+STATE_TEXT = {
+    JobState.PENDING: QT_TRANSLATE_NOOP("JobTableModel", "Waiting to send"),
+    JobState.SUBMITTING: QT_TRANSLATE_NOOP("JobTableModel", "Sending…"),
+    JobState.WAITING_SLOT: QT_TRANSLATE_NOOP("JobTableModel", "Waiting for a free slot"),
+    JobState.QUEUED: QT_TRANSLATE_NOOP("JobTableModel", "Queued"),
+    JobState.GENERATING: QT_TRANSLATE_NOOP("JobTableModel", "Generating"),
+    JobState.COMPLETED: QT_TRANSLATE_NOOP("JobTableModel", "Completed"),
+    JobState.FAILED: QT_TRANSLATE_NOOP("JobTableModel", "Failed"),
+    JobState.NEEDS_ATTENTION: QT_TRANSLATE_NOOP("JobTableModel", "Needs attention"),
+}
 COLUMNS = ("source", "prompt", "parameters", "status", "elapsed", "progress", "message")
 Role = Qt.ItemDataRole.UserRole
 
@@ -36,9 +47,9 @@ def parameters_text(job: Job) -> str:
     if req.style:
         parts.append(req.style)
     if req.seed is not None:
-        parts.append(f"seed {req.seed}")
+        parts.append(QCoreApplication.translate("JobTableModel", "seed %s") % req.seed)
     if req.template_id:
-        parts.append(f"effect {req.template_id}")
+        parts.append(QCoreApplication.translate("JobTableModel", "effect %s") % req.template_id)
     return " · ".join(parts)
 
 
@@ -180,7 +191,7 @@ class JobTableModel(QAbstractTableModel):
         if state in (JobState.QUEUED, JobState.GENERATING) and job.status_label and \
                 job.status_label.startswith("unknown"):
             return self.tr("Status %s") % job.status_label
-        return self.tr(state.label)
+        return self.tr(STATE_TEXT.get(state, state.label))
 
     def _display(self, job: Job, column: str):
         if column == "source":

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import QFrame, QLabel, QMainWindow, QSplitter, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication, QFrame, QLabel, QMainWindow, QSplitter, QToolBar, QVBoxLayout, QWidget,
+)
 from qasync import asyncSlot
 
 from pixverse_desktop import APP_NAME
@@ -23,13 +25,20 @@ from pixverse_desktop.storage.settings import Settings
 from .account_banner import AccountBanner
 from .bindings import EngineBridge
 from .extend_form import ExtendForm
+from .form_values import apply_form_values, preset_values
+from .icons import app_icon
 from .job_table import JobTable
 from .job_table_model import JobTableModel
+from .menus import build_menus
 from .player import PlayerWidget
+from .presets import PresetStore
 from .progress_estimate import TypicalDurations
-from .settings_dialog import SettingsDialog
+from .shortcuts import KeysForControls
+from .state_restore import WindowStateKeeper
 from .token_dialog import TokenDialog
 from .token_manager import TokenManager
+from .tray import TrayController
+from .window_dialogs import WindowDialogs
 from .video_list_model import SourceItem, VideoListModel
 from .video_picker import VideoPicker
 
@@ -51,6 +60,7 @@ class WindowServices:
     status_text: str = ""
     typical: TypicalDurations = TypicalDurations()
     page_size: int = 24
+    theme: object = None           # ui.theme.ThemeController (live colour-scheme changes), if any
 
 
 def card(widget: QWidget, margins: int = 10) -> QFrame:
@@ -64,13 +74,20 @@ def card(widget: QWidget, margins: int = 10) -> QFrame:
 
 class MainWindow(QMainWindow):
     firstPaint = Signal()
+    quitRequested = Signal()        # File → Quit, Ctrl+Q, the tray's Quit (the window may be hidden)
+    settingsApplied = Signal(object)   # frozenset of changed option keys: the app re-configures the engine
 
     def __init__(self, services: WindowServices, parent=None) -> None:
         super().__init__(parent)
         self.services = s = services
         self.engine = s.engine
         self._painted = False
-        self.setWindowTitle(f"{APP_NAME} — Demo" if s.demo else APP_NAME)
+        self._autoplay = True
+        self._source_restored = False
+        self.dialogs = WindowDialogs(self)
+        self.setWindowTitle(self.tr("%s — Demo") % APP_NAME if s.demo else APP_NAME)
+        self.setWindowIcon(app_icon())
+        self.setObjectName("MainWindow")
         self.setAcceptDrops(True)
         self.resize(1480, 920)
 
@@ -85,6 +102,11 @@ class MainWindow(QMainWindow):
         self.player = PlayerWidget()
         self.jobs = JobTable(self.job_model, s.engine, s.library_dir)
         self.banner = AccountBanner()
+        self.presets = PresetStore(s.settings, self)
+        self.form.presets.bind(self.presets, lambda: preset_values(self.form),
+                               lambda values: apply_form_values(self.form, values))
+        self.form.presets.applied.connect(lambda name: self.show_status(self.tr("Preset applied: %s") % name))
+        self.form.presets.saved.connect(lambda name: self.show_status(self.tr("Preset saved: %s") % name))
 
         self.form.setMinimumWidth(360)
         top = QSplitter(Qt.Orientation.Horizontal)
@@ -93,11 +115,14 @@ class MainWindow(QMainWindow):
         top.addWidget(card(self.form))
         top.setSizes([480, 600, 400])
         top.setStretchFactor(1, 1)
+        top.setObjectName("TopSplitter")
+        self.top_splitter = top
         main = QSplitter(Qt.Orientation.Vertical)
         main.addWidget(top)
         main.addWidget(card(self.jobs))
         main.setSizes([600, 280])
         main.setStretchFactor(0, 1)
+        main.setObjectName("MainSplitter")
         self.splitter = main
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -105,9 +130,13 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(main, 1)
         self.setCentralWidget(body)
+        self.actions_by_name = build_menus(self)
         self._build_toolbar()
         self.status_label = QLabel(s.status_text)
         self.statusBar().addWidget(self.status_label, 1)
+        self._keys = KeysForControls(self)
+        QApplication.instance().installEventFilter(self._keys)
+        self._set_tab_order()
 
         self.bridge.jobChanged.connect(self._job_changed)
         self.bridge.jobRemoved.connect(self.job_model.remove)
@@ -124,29 +153,35 @@ class MainWindow(QMainWindow):
         self.player.mediaError.connect(self.show_status)
         self.video_model.dataChanged.connect(self._maybe_refresh_source_image)
 
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, activated=self.form.trigger_extend)
-        QShortcut(QKeySequence(Qt.Key.Key_Space), self, activated=self.player.toggle_play)
-        QShortcut(QKeySequence("F5"), self, activated=self.picker.refresh)
         self.job_model.set_jobs(s.engine.jobs())
+        self.tray = TrayController(self)
+        self.state = WindowStateKeeper(self)
+        self.state.restore_layout()
+        self.state.restore_form()
+        self.state.watch()
 
     def _build_toolbar(self) -> None:
         bar = QToolBar(self.tr("Main"))
         bar.setMovable(False)
         bar.setObjectName("MainToolbar")
-        brand = QLabel(f"<b>{APP_NAME}</b>" + ("  <span style='color:#7c5cff'>DEMO</span>"
+        brand = QLabel(f"<b>{APP_NAME}</b>" + ("  <span style='color:#7c5cff'>%s</span>" % self.tr("DEMO")
                                                 if self.services.demo else ""))
         brand.setContentsMargins(4, 0, 16, 0)
         bar.addWidget(brand)
-        for text, slot, key in ((self.tr("Add local video…"), self.picker.choose_file, "Ctrl+O"),
-                                (self.tr("Refresh"), self.picker.refresh, None),
-                                (self.tr("Settings"), self.open_settings, "Ctrl+,")):
-            action = QAction(text, self)
-            action.triggered.connect(slot)
-            if key:
-                action.setShortcut(QKeySequence(key))
+        # The same actions as the menus (one shortcut each), with shorter toolbar labels.
+        for name, text in (("add_video", self.tr("Add local video…")), ("refresh", self.tr("Refresh")),
+                           ("settings", self.tr("Settings"))):
+            action = self.actions_by_name[name]
+            action.setIconText(text)
             bar.addAction(action)
         self.addToolBar(bar)
+
+    def _set_tab_order(self) -> None:
+        """Tab follows the work, not the columns: pick a video, describe, Extend, watch the job, play it."""
+        chain = [*self.picker.tab_chain, *self.form.tab_chain, *self.jobs.tab_chain, *self.player.tab_chain]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+        self.tab_chain = chain
 
     # -- start-up -------------------------------------------------------------------------------
 
@@ -159,6 +194,32 @@ class MainWindow(QMainWindow):
             self.video_model.refresh()
         asyncio.ensure_future(self._load_effects())
         await self.video_model.wait_idle()
+        if not self._source_restored:
+            self._source_restored = True
+            self.restore_source()
+
+    def restore_source(self) -> bool:
+        """Selects the source of the last session (without playing it) if it is in the list."""
+        key = self.state.source_key()
+        if not key:
+            return False
+        self._autoplay = False
+        try:
+            return self.picker.select_key(key)
+        finally:
+            self._autoplay = True
+
+    async def upload_files(self, paths: list[str]) -> None:
+        """Files from the command line (the .desktop file's %F): uploaded one after another."""
+        for path in paths:
+            if not (os.path.isfile(path) and self.picker.is_video_file(path)):
+                self.show_status(self.tr("Not a video file this app can upload: %s") % path)
+                continue
+            while self.picker.upload_task is not None:   # one upload at a time (a drop may be running)
+                await asyncio.wait([self.picker.upload_task])
+            task = self.picker.upload(path)
+            if task is not None:
+                await asyncio.wait([task])
 
     async def _load_effects(self) -> None:
         try:
@@ -181,13 +242,12 @@ class MainWindow(QMainWindow):
     async def replace_token(self) -> None:
         await self.ask_token(first_run=False)
 
-    @asyncSlot()
-    async def open_settings(self) -> None:
-        dialog = SettingsDialog(self.services.settings, self.services.tokens, self)
-        done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        dialog.finished.connect(lambda r: done.done() or done.set_result(r))
-        dialog.open()
-        await done
+    def open_settings(self) -> None:
+        self.dialogs.settings()
+
+    def focus_filter(self) -> None:
+        self.picker.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.picker.filter_edit.selectAll()
 
     # -- events ---------------------------------------------------------------------------------
 
@@ -199,6 +259,11 @@ class MainWindow(QMainWindow):
 
     def show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
+
+    def closeEvent(self, event) -> None:
+        self.state.save()
+        QApplication.instance().removeEventFilter(self._keys)
+        super().closeEvent(event)
 
     def _account_error(self, error: ApiError) -> None:
         kind = ("credits" if isinstance(error, InsufficientCredits) else
@@ -213,7 +278,7 @@ class MainWindow(QMainWindow):
     def _source_selected(self, item: SourceItem) -> None:
         image = self.services.thumbnails.cached(item.thumbnail) if item.thumbnail else None
         self.form.set_source(item, image)
-        self.player.load(item.play_url)
+        self.player.load(item.play_url, autoplay=self._autoplay)
 
     def _maybe_refresh_source_image(self, top, _bottom, roles=()) -> None:
         source = self.form.source

@@ -6,8 +6,11 @@ from PySide6.QtCore import QUrl, Qt, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaMetaData, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QSlider, QStackedLayout, QStyle, QToolButton, QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QLabel, QSlider, QStackedLayout, QToolButton, QVBoxLayout, QWidget,
 )
+
+from . import shortcuts
+from .icons import glyph
 
 
 def to_url(source: str) -> QUrl:
@@ -78,28 +81,26 @@ class PlayerWidget(QWidget):
         self.error_text = ""
         self.screen_main.show_message(self.tr("Select a video or a finished job to play it here."))
 
-        style = self.style()
-        icon = QStyle.StandardPixmap
-        self._icons = {name: style.standardIcon(getattr(icon, "SP_" + name)) for name in (
-            "MediaPlay", "MediaPause", "MediaSeekBackward", "MediaSeekForward", "MediaVolume",
-            "MediaVolumeMuted")}
+        # Painted in the palette's text colour: Fusion's stock media pixmaps vanish on the dark theme.
+        self._icons = {name: glyph(name) for name in ("play", "pause", "frame_back", "frame_next", "volume",
+                                                         "muted", "loop")}
 
-        def button(face: str, tip: str, checkable: bool = False) -> QToolButton:
+        def button(face: str, tip: str, checkable: bool = False, key: str = "") -> QToolButton:
             b = QToolButton()
             if face in self._icons:
                 b.setIcon(self._icons[face])
             else:
                 b.setText(face)
-            b.setToolTip(tip)
-            b.setAccessibleName(tip)
+            b.setToolTip(f"{tip} ({shortcuts.primary(key)})" if key else tip)
+            b.setAccessibleName(tip)   # screen readers announce the shortcut themselves
             b.setCheckable(checkable)
             return b
 
-        self.play_button = button("MediaPlay", self.tr("Play / pause (Space)"))
+        self.play_button = button("play", self.tr("Play / pause"), key="play_pause")
         self.play_button.clicked.connect(self.toggle_play)
-        self.back_button = button("MediaSeekBackward", self.tr("Previous frame"))
+        self.back_button = button("frame_back", self.tr("Previous frame"), key="frame_back")
         self.back_button.clicked.connect(lambda: self.step(-1))
-        self.next_button = button("MediaSeekForward", self.tr("Next frame"))
+        self.next_button = button("frame_next", self.tr("Next frame"), key="frame_next")
         self.next_button.clicked.connect(lambda: self.step(1))
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setAccessibleName(self.tr("Position"))
@@ -107,10 +108,10 @@ class PlayerWidget(QWidget):
         self.slider.sliderMoved.connect(self._scrub)
         self.time_label = QLabel("0:00.0 / 0:00.0")
         self.time_label.setObjectName("Muted")
-        self.loop_button = button(self.tr("Loop"), self.tr("Loop"), checkable=True)
+        self.loop_button = button("loop", self.tr("Loop"), checkable=True, key="loop")
         self.loop_button.setChecked(True)
         self.loop_button.toggled.connect(self._set_loop)
-        self.mute_button = button("MediaVolume", self.tr("Mute"), checkable=True)
+        self.mute_button = button("volume", self.tr("Mute"), checkable=True, key="mute")
         self.mute_button.toggled.connect(self._set_muted)
         self.volume = QSlider(Qt.Orientation.Horizontal)
         self.volume.setAccessibleName(self.tr("Volume"))
@@ -149,6 +150,10 @@ class PlayerWidget(QWidget):
         layout.addLayout(seek)
         layout.addLayout(controls)
 
+        self.tab_chain = [self.slider, self.play_button, self.back_button, self.next_button, self.loop_button,
+                          self.compare_button, self.speed, self.mute_button, self.volume]
+        for first, second in zip(self.tab_chain, self.tab_chain[1:]):
+            QWidget.setTabOrder(first, second)
         self._set_loop(True)
         self.player.positionChanged.connect(self._position_changed)
         self.player.durationChanged.connect(self._duration_changed)
@@ -241,7 +246,7 @@ class PlayerWidget(QWidget):
 
     def _set_muted(self, muted: bool) -> None:
         self.audio.setMuted(muted)
-        self.mute_button.setIcon(self._icons["MediaVolumeMuted" if muted else "MediaVolume"])
+        self.mute_button.setIcon(self._icons["muted" if muted else "volume"])
 
     def _set_speed(self) -> None:
         rate = self.speed.currentData()
@@ -261,7 +266,7 @@ class PlayerWidget(QWidget):
 
     def _state_changed(self, state) -> None:
         playing = state == QMediaPlayer.PlaybackState.PlayingState
-        self.play_button.setIcon(self._icons["MediaPause" if playing else "MediaPlay"])
+        self.play_button.setIcon(self._icons["pause" if playing else "play"])
 
     def _status_changed(self, status) -> None:
         S = QMediaPlayer.MediaStatus

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
@@ -87,7 +88,9 @@ def _style_sheet(c: Colors) -> str:
     QLineEdit, QPlainTextEdit {{ border: 1px solid {c.border}; border-radius: 6px;
         padding: 4px 6px; background: {c.base}; selection-background-color: {c.accent}; }}
     QLineEdit:focus, QPlainTextEdit:focus {{ border-color: {c.accent}; }}
-    QComboBox, QSpinBox {{ min-height: 22px; }}
+    QComboBox, QSpinBox, QDoubleSpinBox {{ min-height: 22px; }}
+    QTreeWidget#ShortcutTree::item {{ padding: 4px 10px 4px 2px; }}
+    QTreeWidget#ShortcutTree {{ border: 1px solid {c.border}; border-radius: 8px; background: {c.base}; }}
     QToolButton#Disclosure {{ border: none; padding: 2px 0; color: {c.muted}; font-weight: 600; }}
     QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"] {{ border-color: #e5484d; }}
     QPushButton {{ border: 1px solid {c.border}; border-radius: 6px; padding: 5px 12px; background: {c.card}; }}
@@ -113,20 +116,78 @@ def _style_sheet(c: Colors) -> str:
     QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color: {c.muted}; }}
     QScrollArea {{ border: none; background: transparent; }}
     QStatusBar {{ color: {c.muted}; }}
+    QMenu {{ background: {c.card}; border: 1px solid {c.border}; border-radius: 8px; padding: 5px; }}
+    QMenu::item {{ padding: 6px 22px 6px 8px; border-radius: 5px; }}
+    QMenu::item:selected {{ background: {c.accent}; color: white; }}
+    QMenu::item:disabled {{ color: {c.muted}; }}
+    QMenu::icon {{ padding-left: 6px; }}
+    QMenu::separator {{ height: 1px; background: {c.border}; margin: 5px 6px; }}
     """
 
 
-def apply_theme(app: QApplication, mode: str = "system") -> Colors:
-    """``mode``: light, dark or system (follows the platform's colour scheme)."""
-    from PySide6.QtCore import Qt
+def is_dark(mode: str, scheme: Qt.ColorScheme | None = None) -> bool:
+    """``mode``: light, dark or system; for system, ``scheme`` (or the platform's current one) decides."""
+    if mode in ("light", "dark"):
+        return mode == "dark"
+    if scheme is None:
+        app = QGuiApplication.instance()
+        scheme = app.styleHints().colorScheme() if app is not None else Qt.ColorScheme.Unknown
+    return scheme == Qt.ColorScheme.Dark
 
-    if mode == "system":
-        hints = app.styleHints()
-        dark = hints.colorScheme() == Qt.ColorScheme.Dark
-    else:
-        dark = mode == "dark"
-    colors = DARK if dark else LIGHT
+
+def apply_theme(app: QApplication, mode: str = "system", scheme: Qt.ColorScheme | None = None) -> Colors:
+    """``mode``: light, dark or system (follows the platform's colour scheme)."""
+    colors = DARK if is_dark(mode, scheme) else LIGHT
     app.setStyle(QStyleFactory.create("Fusion"))
     app.setPalette(_palette(colors))
     app.setStyleSheet(_style_sheet(colors))
     return colors
+
+
+class ThemeController(QObject):
+    """Applies the chosen mode now and, in "system" mode, again whenever the platform scheme flips.
+
+    For an explicit light/dark choice it also tells Qt (6.8+) which scheme the app wants, so native
+    parts Qt does not paint itself (title bars, file dialogs on some platforms) match the palette.
+    """
+
+    changed = Signal(object)   # Colors
+
+    def __init__(self, app: QApplication, mode: str = "system", parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.mode = mode
+        self.colors = LIGHT
+        app.styleHints().colorSchemeChanged.connect(self._scheme_changed)
+        self.set_mode(mode)
+
+    def set_mode(self, mode: str) -> Colors:
+        self.mode = mode if mode in ("system", "light", "dark") else "system"
+        hints = self.app.styleHints()
+        if hasattr(hints, "setColorScheme"):
+            wanted = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(self.mode)
+            if wanted is None:
+                hints.unsetColorScheme()
+            else:
+                hints.blockSignals(True)     # our own request, not a platform change
+                hints.setColorScheme(wanted)
+                hints.blockSignals(False)
+        return self._apply(None)
+
+    def detach(self) -> None:
+        """Stops following the platform (the app is shutting down, or a new controller takes over)."""
+        try:
+            self.app.styleHints().colorSchemeChanged.disconnect(self._scheme_changed)
+        except (RuntimeError, TypeError):
+            pass
+
+    def _scheme_changed(self, scheme: Qt.ColorScheme) -> None:
+        if self.mode == "system":
+            self._apply(scheme)
+
+    def _apply(self, scheme: Qt.ColorScheme | None) -> Colors:
+        colors = DARK if is_dark(self.mode, scheme) else LIGHT
+        if colors is not self.colors or self.app.palette() != _palette(colors):
+            self.colors = apply_theme(self.app, "dark" if colors.dark else "light")
+            self.changed.emit(self.colors)
+        return self.colors

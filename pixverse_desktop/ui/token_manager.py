@@ -10,6 +10,8 @@ import asyncio
 import logging
 from typing import Awaitable, Callable
 
+from PySide6.QtCore import QCoreApplication, QT_TRANSLATE_NOOP
+
 from pixverse_desktop.core.redact import register_secret
 from pixverse_desktop.storage.secrets import (
     BackendInfo, KeyringUnavailable, MemoryTokenStore, TokenStore, keyring_backend_info,
@@ -81,5 +83,14 @@ class TokenManager:
         self._set(None, "")
 
     def describe(self) -> str:
-        return {self.KEYRING: "saved in the OS keyring", self.SESSION: "for this session only (not saved)",
-                self.FIXED: "given for this run (not saved)"}.get(self.where, "not set")
+        """Where the token is, in English (logs, tests); :meth:`describe_translated` for the UI."""
+        return _WHERE.get(self.where, _NOT_SET)
+
+    def describe_translated(self) -> str:
+        return QCoreApplication.translate("TokenManager", self.describe())
+
+
+_WHERE = {TokenManager.KEYRING: QT_TRANSLATE_NOOP("TokenManager", "saved in the OS keyring"),
+          TokenManager.SESSION: QT_TRANSLATE_NOOP("TokenManager", "for this session only (not saved)"),
+          TokenManager.FIXED: QT_TRANSLATE_NOOP("TokenManager", "given for this run (not saved)")}
+_NOT_SET = QT_TRANSLATE_NOOP("TokenManager", "not set")

@@ -10,7 +10,7 @@ from typing import Awaitable, Callable
 from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListView, QProgressBar, QPushButton,
-    QStyle, QToolButton, QVBoxLayout, QWidget,
+    QToolButton, QVBoxLayout, QWidget,
 )
 
 from pixverse_desktop.api.errors import ApiError, ErrorKind
@@ -18,6 +18,7 @@ from pixverse_desktop.api.schemas import UploadResult
 from pixverse_desktop.api.validate import VIDEO_UPLOAD_TYPES, UPLOAD_TYPES
 from pixverse_desktop.media.probe import probe_video
 
+from .icons import glyph
 from .video_delegate import TILE, VideoDelegate
 from .video_filter_proxy import VideoFilterProxy
 from .video_list_model import STATUS_GROUPS, SourceItem, VideoListModel
@@ -53,7 +54,7 @@ class VideoPicker(QWidget):
         self.account_box.setVisible(False)
         self.account_box.currentIndexChanged.connect(self._account_picked)
         self.refresh_button = QToolButton()
-        self.refresh_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        self.refresh_button.setIcon(glyph("refresh"))
         self.refresh_button.setToolTip(self.tr("Refresh the list (F5)"))
         self.refresh_button.setAccessibleName(self.tr("Refresh videos"))
         self.refresh_button.clicked.connect(self.refresh)
@@ -130,6 +131,7 @@ class VideoPicker(QWidget):
         model.pageLoaded.connect(lambda _n: self._update_state())
         order = [self.account_box, self.refresh_button, self.filter_edit, self.status_box, self.view,
                  self.add_button, self.cancel_button]
+        self.tab_chain = order
         for first, second in zip(order, order[1:]):
             QWidget.setTabOrder(first, second)
 
@@ -228,6 +230,10 @@ class VideoPicker(QWidget):
         self._set_uploading(False)
         if task.cancelled():
             self.state_label.setText(self.tr("Upload of %s cancelled.") % name)
+
+    @property
+    def upload_task(self) -> asyncio.Task | None:
+        return self._upload_task
 
     def cancel_upload(self) -> None:
         if self._upload_task is not None:

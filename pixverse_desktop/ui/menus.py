@@ -1,0 +1,75 @@
+"""The menu bar (File, View, Extend, Player, Help), made from the shortcuts table.
+
+Every item with a key comes from :mod:`.shortcuts`, so the menus, the keys and the "Keyboard shortcuts"
+dialog always agree. Help also opens the log folder and the About box.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from PySide6.QtCore import QCoreApplication, QT_TRANSLATE_NOOP, QUrl
+from PySide6.QtGui import QAction, QDesktopServices
+
+from pixverse_desktop.core.paths import log_dir
+
+from . import shortcuts
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+
+def open_logs_folder() -> bool:
+    """Opens the platform log directory in the file manager (it is created if missing)."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir())))
+
+
+def handlers(w: "MainWindow") -> dict[str, Callable[[], object]]:
+    """What each window-level shortcut does (the job list's own keys live in JobTable)."""
+    p = w.player
+    return {
+        "add_video": w.picker.choose_file, "settings": w.dialogs.settings, "quit": w.quitRequested.emit,
+        "shortcuts": w.dialogs.shortcuts, "refresh": w.picker.refresh, "filter": w.focus_filter,
+        "focus_videos": lambda: w.picker.view.setFocus(), "focus_form": lambda: w.form.prompt.setFocus(),
+        "focus_jobs": lambda: w.jobs.view.setFocus(), "focus_player": lambda: p.play_button.setFocus(),
+        "extend": w.form.trigger_extend, "save_preset": w.form.presets.ask_name,
+        "play_pause": p.toggle_play, "frame_back": lambda: p.step(-1), "frame_next": lambda: p.step(1),
+        "mute": p.mute_button.toggle, "loop": p.loop_button.toggle,
+    }
+
+
+MENUS = (
+    (QT_TRANSLATE_NOOP("Menus", "&File"), ("add_video", "settings", None, "quit")),
+    (QT_TRANSLATE_NOOP("Menus", "&View"),
+     ("refresh", "filter", None, "focus_videos", "focus_form", "focus_jobs", "focus_player")),
+    (QT_TRANSLATE_NOOP("Menus", "&Extend"), ("extend", "save_preset")),
+    (QT_TRANSLATE_NOOP("Menus", "&Player"), ("play_pause", "frame_back", "frame_next", "mute", "loop")),
+    (QT_TRANSLATE_NOOP("Menus", "&Help"), ("shortcuts", None, "open_logs", "about")),
+)
+
+
+def build_menus(w: "MainWindow") -> dict[str, QAction]:
+    """Fills ``w.menuBar()``; returns the actions by name (the toolbar reuses some)."""
+    slots = handlers(w)
+    actions: dict[str, QAction] = {
+        name: shortcuts.make_action(w, name, slot) for name, slot in slots.items()}
+    actions["open_logs"] = QAction(QCoreApplication.translate("Menus", "Open logs folder"), w)
+    actions["open_logs"].triggered.connect(lambda: open_logs_folder())
+    actions["about"] = QAction(QCoreApplication.translate("Menus", "About PixVerse Desktop"), w)
+    actions["about"].triggered.connect(lambda: w.dialogs.about())
+    actions["about"].setMenuRole(QAction.MenuRole.AboutRole)
+    actions["settings"].setMenuRole(QAction.MenuRole.PreferencesRole)
+    actions["quit"].setMenuRole(QAction.MenuRole.QuitRole)
+    bar = w.menuBar()
+    bar.setAccessibleName(QCoreApplication.translate("Menus", "Menu bar"))
+    for title, names in MENUS:
+        menu = bar.addMenu(QCoreApplication.translate("Menus", title))
+        menu.setObjectName("menu_" + title.strip("&").lower())
+        for name in names:
+            if name is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(actions[name])
+    for action in actions.values():
+        w.addAction(action)   # keys work even while the menu bar is hidden (e.g. full screen)
+    return actions

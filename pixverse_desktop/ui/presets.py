@@ -1,0 +1,254 @@
+"""Named presets of form parameters: one store over the settings, shown in the form and in Settings.
+
+Both views listen to :attr:`PresetStore.changed`, so a preset saved from the form appears in the
+Settings list at once and a preset deleted in Settings disappears from the form's menu.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtCore import QCoreApplication, QObject, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
+    QToolButton, QVBoxLayout, QWidget,
+)
+
+from pixverse_desktop.storage.settings import Settings
+
+from .form_values import PRESET_KEYS, default_values
+
+DEFAULTS = "\x00defaults"   # item data of the "Defaults" entry (a name no one can type)
+
+
+class PresetStore(QObject):
+    changed = Signal()
+
+    def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+
+    def names(self) -> list[str]:
+        return sorted(self.settings.presets(), key=str.casefold)
+
+    def get(self, name: str) -> dict[str, Any] | None:
+        values = self.settings.presets().get(name)
+        return values if isinstance(values, dict) else None
+
+    def defaults(self) -> dict[str, Any]:
+        return default_values(self.settings)
+
+    def save(self, name: str, values: dict[str, Any]) -> str:
+        name = " ".join(name.split())
+        if not name:
+            raise ValueError("a preset needs a name")
+        self.settings.save_preset(name, {k: values[k] for k in PRESET_KEYS if k in values})
+        self.settings.sync()
+        self.changed.emit()
+        return name
+
+    def delete(self, name: str) -> None:
+        self.settings.delete_preset(name)
+        self.settings.sync()
+        self.changed.emit()
+
+
+class PresetBar(QWidget):
+    """A combo box to apply a preset (or the defaults) and a button to save the form as one."""
+
+    applied = Signal(str)   # the preset's name (translated "Defaults" for the defaults)
+    saved = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store: PresetStore | None = None
+        self._values: Callable[[], dict] = dict
+        self._apply: Callable[[dict], None] = lambda _v: None
+        self.combo = QComboBox()
+        self.combo.setAccessibleName(self.tr("Preset"))
+        self.combo.setToolTip(self.tr("Apply a preset: duration, quality, motion, style, seed, effect…"))
+        self.combo.setPlaceholderText(self.tr("Presets"))
+        self.combo.setMinimumContentsLength(10)
+        self.combo.activated.connect(self._activated)
+        self.save_button = QToolButton()
+        self.save_button.setText(self.tr("Save…"))
+        self.save_button.setAccessibleName(self.tr("Save the form as a preset"))
+        self.save_button.setToolTip(self.tr("Save these parameters as a named preset"))
+        self.save_button.clicked.connect(self.ask_name)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.combo)
+        layout.addWidget(self.save_button)
+        self.setVisible(False)
+        self._dialog: QInputDialog | None = None
+
+    def bind(self, store: PresetStore, values: Callable[[], dict], apply: Callable[[dict], None]) -> None:
+        self.store, self._values, self._apply = store, values, apply
+        store.changed.connect(self.refill)
+        self.refill()
+        self.setVisible(True)
+
+    def refill(self) -> None:
+        shown = self.combo.currentData()
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        self.combo.addItem(self.tr("Defaults"), DEFAULTS)
+        for name in self.store.names() if self.store else []:
+            self.combo.addItem(name, name)
+        self.combo.setCurrentIndex(self.combo.findData(shown) if shown is not None else -1)
+        self.combo.blockSignals(False)
+
+    def _activated(self, index: int) -> None:
+        data = self.combo.itemData(index)
+        if self.store is None or data is None:
+            return
+        values = self.store.defaults() if data == DEFAULTS else self.store.get(data)
+        if values is not None:
+            self._apply(values)
+            self.applied.emit(self.combo.itemText(index))
+
+    def apply_name(self, name: str) -> bool:
+        index = self.combo.findData(name)
+        if index >= 0:
+            self.combo.setCurrentIndex(index)
+            self._activated(index)
+        return index >= 0
+
+    def ask_name(self) -> None:
+        """Non-blocking name prompt (``open()``, not ``exec()``: no nested loop under qasync)."""
+        if self.store is None:
+            return
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(self.tr("Save preset"))
+        dialog.setLabelText(self.tr("Name of the preset (an existing name is replaced):"))
+        current = self.combo.currentData()
+        dialog.setTextValue(current if current not in (None, DEFAULTS) else "")
+        dialog.setAccessibleName(self.tr("Save preset"))
+        for edit in dialog.findChildren(QLineEdit):
+            edit.setAccessibleName(self.tr("Preset name"))
+        dialog.textValueSelected.connect(self.save_as)
+        self._dialog = dialog
+        dialog.open()
+
+    def save_as(self, name: str) -> None:
+        if self.store is None or not name.strip():
+            return
+        name = self.store.save(name, self._values())
+        index = self.combo.findData(name)
+        self.combo.setCurrentIndex(index)
+        self.saved.emit(name)
+
+
+def describe(values: dict[str, Any]) -> str:
+    """A one-line summary of a preset's parameters, for the Settings list."""
+    parts = [f"{values.get('duration', 5)} s", str(values.get("quality", "")), str(values.get("motion_mode", ""))]
+    if values.get("style"):
+        parts.append(str(values["style"]))
+    if not values.get("seed_random", True) and values.get("seed"):
+        parts.append(QCoreApplication.translate("PresetsPage", "seed %s") % values["seed"])
+    if values.get("template_id"):
+        parts.append(QCoreApplication.translate("PresetsPage", "effect %s") % values["template_id"])
+    if values.get("negative_prompt"):
+        parts.append("−" + str(values["negative_prompt"])[:40])
+    if int(values.get("variations") or 1) > 1:
+        parts.append(f"×{values['variations']}")
+    return " · ".join(p for p in parts if p)
+
+
+class PresetsPage(QWidget):
+    """Settings → Presets: the list, with Apply to the form, Save the form as…, Delete."""
+
+    def __init__(self, store: PresetStore, form_values: Callable[[], dict] | None,
+                 apply_preset: Callable[[str], object] | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self._form_values = form_values
+        self._apply_preset = apply_preset
+        self.list = QListWidget()
+        self.list.setAccessibleName(self.tr("Presets"))
+        self.list.setObjectName("PresetList")
+        self.list.currentRowChanged.connect(self._update)
+        self.summary = QLabel()
+        self.summary.setObjectName("Muted")
+        self.summary.setWordWrap(True)
+        self.load_button = QPushButton(self.tr("Apply to the form"))
+        self.load_button.setAccessibleName(self.tr("Apply the selected preset to the form"))
+        self.load_button.clicked.connect(self.load_selected)
+        self.save_button = QPushButton(self.tr("Save the form as…"))
+        self.save_button.setAccessibleName(self.tr("Save the current form as a preset"))
+        self.save_button.clicked.connect(self.ask_name)
+        self.delete_button = QPushButton(self.tr("Delete"))
+        self.delete_button.setAccessibleName(self.tr("Delete the selected preset"))
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.load_button.setVisible(apply_preset is not None)
+        self.save_button.setVisible(form_values is not None)
+        buttons = QVBoxLayout()
+        for button in (self.load_button, self.save_button, self.delete_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.list, 1)
+        row.addLayout(buttons)
+        intro = QLabel(self.tr("A preset keeps the parameters of the form (not the prompt, the source or "
+                               "the account). Apply one from the Presets menu above the form."))
+        intro.setWordWrap(True)
+        intro.setObjectName("Muted")
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(row, 1)
+        layout.addWidget(self.summary)
+        store.changed.connect(self.refill)
+        self.refill()
+
+    def refill(self) -> None:
+        selected = self.selected()
+        self.list.clear()
+        names = self.store.names()
+        height = self.list.fontMetrics().height() + 12   # roomier rows than the default
+        for name in names:
+            item = QListWidgetItem(name)
+            item.setSizeHint(QSize(0, height))
+            self.list.addItem(item)
+        if names:
+            self.list.setCurrentRow(names.index(selected) if selected in names else 0)
+        self._update()
+
+    def selected(self) -> str | None:
+        item = self.list.currentItem()
+        return item.text() if item is not None else None
+
+    def _update(self, *_args) -> None:
+        name = self.selected()
+        values = self.store.get(name) if name else None
+        self.summary.setText(describe(values) if values else self.tr("No presets yet: fill in the form, "
+                                                                     "then save it as a preset."))
+        self.load_button.setEnabled(values is not None)
+        self.delete_button.setEnabled(values is not None)
+
+    def load_selected(self) -> None:
+        name = self.selected()
+        if name and self._apply_preset is not None:
+            self._apply_preset(name)
+
+    def delete_selected(self) -> None:
+        name = self.selected()
+        if name:
+            self.store.delete(name)
+
+    def ask_name(self) -> None:
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(self.tr("Save preset"))
+        dialog.setLabelText(self.tr("Name of the preset (an existing name is replaced):"))
+        dialog.setTextValue(self.selected() or "")
+        for edit in dialog.findChildren(QLineEdit):
+            edit.setAccessibleName(self.tr("Preset name"))
+        dialog.textValueSelected.connect(self.save_as)
+        dialog.open()
+
+    def save_as(self, name: str) -> None:
+        if self._form_values is not None and name.strip():
+            saved = self.store.save(name, self._form_values())
+            matches = self.list.findItems(saved, Qt.MatchFlag.MatchExactly)
+            if matches:
+                self.list.setCurrentItem(matches[0])

@@ -1,0 +1,183 @@
+"""Every keyboard shortcut, in one table: the actions are made from it and the help dialog lists it.
+
+A shortcut only exists if it is in :data:`SHORTCUTS`, so the "Keyboard shortcuts" dialog cannot fall
+out of date. Texts are marked for lupdate with ``QT_TRANSLATE_NOOP`` and translated when shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QT_TRANSLATE_NOOP, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractButton, QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QHeaderView, QLabel, QTreeWidget,
+    QTreeWidgetItem, QVBoxLayout, QWidget,
+)
+
+CONTEXT = "Shortcuts"
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    name: str
+    text: str                  # English; translated with QCoreApplication.translate(CONTEXT, text)
+    keys: tuple[str, ...]      # portable QKeySequence strings, the first one is shown in menus
+    group: str                 # heading in the help dialog (a key of GROUPS)
+    where: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut
+
+
+GROUPS = {
+    "app": QT_TRANSLATE_NOOP("Shortcuts", "Application"),
+    "videos": QT_TRANSLATE_NOOP("Shortcuts", "Videos and navigation"),
+    "form": QT_TRANSLATE_NOOP("Shortcuts", "Extend form"),
+    "jobs": QT_TRANSLATE_NOOP("Shortcuts", "Job list (when it has the focus)"),
+    "player": QT_TRANSLATE_NOOP("Shortcuts", "Player"),
+}
+
+_LOCAL = Qt.ShortcutContext.WidgetWithChildrenShortcut
+
+SHORTCUTS: tuple[Shortcut, ...] = (
+    Shortcut("add_video", QT_TRANSLATE_NOOP("Shortcuts", "Add a local video…"), ("Ctrl+O",), "app"),
+    Shortcut("settings", QT_TRANSLATE_NOOP("Shortcuts", "Settings…"), ("Ctrl+,",), "app"),
+    Shortcut("shortcuts", QT_TRANSLATE_NOOP("Shortcuts", "Keyboard shortcuts"), ("F1", "Ctrl+/"), "app"),
+    Shortcut("quit", QT_TRANSLATE_NOOP("Shortcuts", "Quit"), ("Ctrl+Q",), "app"),
+    Shortcut("refresh", QT_TRANSLATE_NOOP("Shortcuts", "Refresh the video list"), ("F5",), "videos"),
+    Shortcut("filter", QT_TRANSLATE_NOOP("Shortcuts", "Filter the videos"), ("Ctrl+F",), "videos"),
+    Shortcut("focus_videos", QT_TRANSLATE_NOOP("Shortcuts", "Go to the videos"), ("Alt+1",), "videos"),
+    Shortcut("focus_form", QT_TRANSLATE_NOOP("Shortcuts", "Go to the prompt"), ("Alt+2",), "videos"),
+    Shortcut("focus_jobs", QT_TRANSLATE_NOOP("Shortcuts", "Go to the jobs"), ("Alt+3",), "videos"),
+    Shortcut("focus_player", QT_TRANSLATE_NOOP("Shortcuts", "Go to the player"), ("Alt+4",), "videos"),
+    Shortcut("extend", QT_TRANSLATE_NOOP("Shortcuts", "Extend the source video"),
+             ("Ctrl+Return", "Ctrl+Enter"), "form"),
+    Shortcut("save_preset", QT_TRANSLATE_NOOP("Shortcuts", "Save the form as a preset…"), ("Ctrl+Shift+S",),
+             "form"),
+    Shortcut("job_play", QT_TRANSLATE_NOOP("Shortcuts", "Play the selected result"), ("Return", "Enter"),
+             "jobs", _LOCAL),
+    Shortcut("job_save", QT_TRANSLATE_NOOP("Shortcuts", "Save the selected result as…"), ("Ctrl+S",),
+             "jobs", _LOCAL),
+    Shortcut("job_remove", QT_TRANSLATE_NOOP("Shortcuts", "Remove the selected job"), ("Delete",),
+             "jobs", _LOCAL),
+    Shortcut("play_pause", QT_TRANSLATE_NOOP("Shortcuts", "Play / pause"), ("Space", "Media Play"), "player"),
+    Shortcut("frame_back", QT_TRANSLATE_NOOP("Shortcuts", "Previous frame"), (",",), "player"),
+    Shortcut("frame_next", QT_TRANSLATE_NOOP("Shortcuts", "Next frame"), (".",), "player"),
+    Shortcut("mute", QT_TRANSLATE_NOOP("Shortcuts", "Mute / unmute"), ("M",), "player"),
+    Shortcut("loop", QT_TRANSLATE_NOOP("Shortcuts", "Loop on / off"), ("L",), "player"),
+)
+BY_NAME = {s.name: s for s in SHORTCUTS}
+
+
+def text(name: str) -> str:
+    return QCoreApplication.translate(CONTEXT, BY_NAME[name].text)
+
+
+def sequences(name: str) -> list[QKeySequence]:
+    return [QKeySequence(k) for k in BY_NAME[name].keys]
+
+
+def native(name: str) -> str:
+    """The keys as the platform writes them (⌘O on macOS, Ctrl+O elsewhere), for tooltips and lists."""
+    return ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in sequences(name))
+
+
+def primary(name: str) -> str:
+    """The first key only (tooltips)."""
+    return sequences(name)[0].toString(QKeySequence.SequenceFormat.NativeText)
+
+
+# A lone "," or "." is easy to miss in a list: the help dialog names them.
+_SPELLED = {",": QT_TRANSLATE_NOOP("Shortcuts", "Comma"), ".": QT_TRANSLATE_NOOP("Shortcuts", "Period")}
+
+
+def spelled(name: str) -> str:
+    keys = [s.toString(QKeySequence.SequenceFormat.NativeText) for s in sequences(name)]
+    return "  or  ".join(f"{QCoreApplication.translate(CONTEXT, _SPELLED[k])} ( {k} )" if k in _SPELLED else k
+                         for k in keys)
+
+
+def make_action(parent: QObject, name: str, slot: Callable[[], object] | None = None,
+                label: str | None = None) -> QAction:
+    """A QAction with the table's text (or ``label``), keys and context; ``slot`` on trigger."""
+    spec = BY_NAME[name]
+    action = QAction(label or text(name), parent)
+    action.setObjectName("action_" + name)
+    action.setShortcuts(sequences(name))
+    action.setShortcutContext(spec.where)
+    if slot is not None:
+        action.triggered.connect(lambda _checked=False: slot())
+    return action
+
+
+class KeysForControls(QObject):
+    """Lets a focused control keep the plain keys it needs although a window shortcut uses them.
+
+    Space plays/pauses and M, L, "," and "." drive the player from anywhere, but a focused button or
+    check box needs Space to be pressed, and a combo box or list needs letters to jump to an item.
+    (Text fields already claim printable keys themselves.) Installed on the application.
+    """
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and \
+                event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
+            space = event.key() == Qt.Key.Key_Space
+            printable = bool(event.text()) and event.text().isprintable() and not space
+            if (space and isinstance(obj, (QAbstractButton, QComboBox))) or \
+                    (printable and isinstance(obj, (QComboBox, QAbstractItemView))):
+                event.accept()   # the control takes the key; the shortcut does not fire
+        return False
+
+
+class ShortcutsDialog(QDialog):
+    """Help → Keyboard shortcuts: the table, grouped, with the platform's key names."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Keyboard shortcuts"))
+        self.setAccessibleName(self.tr("Keyboard shortcuts"))
+        self.resize(560, 720)
+        intro = QLabel(self.tr("Tab and Shift+Tab move between controls; arrow keys move inside lists."))
+        intro.setObjectName("Muted")
+        intro.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("ShortcutTree")
+        self.tree.setAccessibleName(self.tr("Shortcut list"))
+        self.tree.setIndentation(14)
+        self.tree.setSelectionMode(QTreeWidget.SelectionMode.NoSelection)
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderLabels([self.tr("Action"), self.tr("Keys")])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setStretchLastSection(False)
+        for group, heading in GROUPS.items():
+            top = QTreeWidgetItem([QCoreApplication.translate(CONTEXT, heading)])
+            top.setFirstColumnSpanned(False)
+            font = top.font(0)
+            font.setBold(True)
+            top.setFont(0, font)
+            top.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.tree.addTopLevelItem(top)
+            for spec in (s for s in SHORTCUTS if s.group == group):
+                top.addChild(QTreeWidgetItem([text(spec.name), spelled(spec.name)]))
+            top.setExpanded(True)
+        self.tree.setItemsExpandable(False)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setAccessibleName(self.tr("Close"))
+        close.setDefault(True)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(buttons)
+        close.setFocus()   # Esc or Enter closes; the list is one Tab away for reading it
+
+    def rows(self) -> list[tuple[str, str]]:
+        """(action, keys) as listed, for tests and for copying."""
+        out = []
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            out += [(top.child(j).text(0), top.child(j).text(1)) for j in range(top.childCount())]
+        return out

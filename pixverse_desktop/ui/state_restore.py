@@ -1,0 +1,104 @@
+"""The window as the user left it: geometry, splitters, the last source and every form value.
+
+Saved on close and, debounced, a moment after each change (a crash or a kill loses at most the last
+half second of typing); restored when the window is built, the source once the first page of videos
+is in. Everything sits in the settings' free-form ``state/`` group, never the token.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QObject, QTimer
+
+from .form_values import apply_form_values, default_values, form_values
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+class WindowStateKeeper(QObject):
+    def __init__(self, window: "MainWindow", debounce_ms: int = 500) -> None:
+        super().__init__(window)
+        self.window = window
+        self.settings = window.services.settings
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(debounce_ms)
+        self._timer.timeout.connect(self.save)
+        self._watching = False
+
+    def _bytes(self, key: str) -> QByteArray | None:
+        value = self.settings.state(key)
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    # -- restore --------------------------------------------------------------------------------
+
+    def restore_layout(self) -> None:
+        w = self.window
+        geometry = self._bytes("geometry")
+        if geometry is not None:
+            w.restoreGeometry(geometry)
+        state = self._bytes("window_state")
+        if state is not None:
+            w.restoreState(state)
+        for key, splitter in (("splitter_main", w.splitter), ("splitter_top", w.top_splitter)):
+            saved = self._bytes(key)
+            if saved is not None:
+                splitter.restoreState(saved)
+
+    def restore_form(self) -> None:
+        values = default_values(self.settings)
+        raw = self.settings.state("form")
+        if isinstance(raw, str) and raw:
+            try:
+                saved = json.loads(raw)
+            except ValueError:
+                log.warning("the saved form state is unreadable; starting from the defaults")
+                saved = {}
+            if isinstance(saved, dict):
+                values.update(saved)
+        account = self.settings.get("account")
+        if account and not values.get("email"):
+            values["email"] = account
+        apply_form_values(self.window.form, values)
+
+    def source_key(self) -> str:
+        key = self.settings.state("source", "")
+        return key if isinstance(key, str) else ""
+
+    # -- save -----------------------------------------------------------------------------------
+
+    def watch(self) -> None:
+        """Saves (debounced) after any form edit, source choice or splitter move."""
+        if self._watching:
+            return
+        self._watching = True
+        w = self.window
+        w.form.edited.connect(self.schedule)
+        w.picker.sourceSelected.connect(self.schedule)
+        w.splitter.splitterMoved.connect(self.schedule)
+        w.top_splitter.splitterMoved.connect(self.schedule)
+
+    def schedule(self, *_args) -> None:
+        self._timer.start()
+
+    def save(self) -> None:
+        self._timer.stop()
+        w = self.window
+        s = self.settings
+        s.set_state("geometry", w.saveGeometry())
+        s.set_state("window_state", w.saveState())
+        s.set_state("splitter_main", w.splitter.saveState())
+        s.set_state("splitter_top", w.top_splitter.saveState())
+        values = form_values(w.form)
+        s.set_state("form", json.dumps(values))
+        s.set("account", values.get("email") or "")
+        source = w.form.source
+        if source is not None and source.key:
+            s.set_state("source", source.key)
+        s.sync()

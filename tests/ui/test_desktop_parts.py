@@ -1,0 +1,295 @@
+"""Desktop-citizen parts on their own (no simulator): settings dialog, presets, shortcuts table, About,
+theme following the system, palette-aware high-DPI icons, translations, log set-up, arguments."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QLocale, QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPalette
+
+from pixverse_desktop import __main__ as entry
+from pixverse_desktop.storage.secrets import MemoryTokenStore
+from pixverse_desktop.storage.settings import Settings
+from pixverse_desktop.ui import shortcuts, theme
+from pixverse_desktop.ui.about_dialog import AboutDialog, versions
+from pixverse_desktop.ui.extend_form import ExtendForm
+from pixverse_desktop.ui.form_values import apply_form_values, form_values, preset_values
+from pixverse_desktop.ui.icons import app_icon, glyph
+from pixverse_desktop.ui.presets import DEFAULTS, PresetStore
+from pixverse_desktop.ui.settings_dialog import SettingsDialog
+from pixverse_desktop.ui.token_manager import TokenManager
+from pixverse_desktop.ui.translations import install_translators
+
+ROOT = Path(__file__).resolve().parents[2]
+TS = ROOT / "resources" / "i18n" / "pixverse_desktop.ts"
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return Settings(tmp_path / "settings.ini")
+
+
+@pytest.fixture
+def light(qapp):
+    yield theme.apply_theme(qapp, "light")
+    theme.apply_theme(qapp, "light")
+
+
+def _dialog(qtbot, settings, **kw) -> SettingsDialog:
+    async def verify(_token):
+        return None
+
+    dialog = SettingsDialog(settings, TokenManager(MemoryTokenStore(None), verify), **kw)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+# -- settings dialog ------------------------------------------------------------------------------
+
+def test_settings_dialog_saves_every_option_and_reports_changes(qtbot, settings, tmp_path, light):
+    dialog = _dialog(qtbot, settings)
+    applied = []
+    dialog.applied.connect(applied.append)
+    dialog.library.setText(str(tmp_path / "lib"))
+    dialog.auto_download.setChecked(False)
+    dialog.notifications.setChecked(False)
+    dialog.default_duration.setCurrentIndex(dialog.default_duration.findData(8))
+    dialog.default_quality.setCurrentIndex(dialog.default_quality.findData("360p"))
+    dialog.default_style.setCurrentIndex(dialog.default_style.findData("clay"))
+    dialog.poll_min.setValue(1.5)
+    dialog.poll_max.setValue(45)
+    dialog.save_button.click()
+    assert applied == [frozenset({"library_dir", "auto_download", "notifications", "default_duration",
+                                  "default_quality", "default_style", "poll_min_s", "poll_max_s"})]
+    again = Settings(settings.path)   # what a restart reads: it is on disk
+    assert again.get("library_dir") == str(tmp_path / "lib")
+    assert (again.get("auto_download"), again.get("notifications")) == (False, False)
+    assert (again.get("default_duration"), again.get("default_quality"), again.get("default_style")) == \
+        (8, "360p", "clay")
+    assert (again.get("poll_min_s"), again.get("poll_max_s")) == (1.5, 45.0)
+    assert "token" not in settings.path.read_text().lower()
+
+
+def test_settings_dialog_validates_polling_bounds_and_library(qtbot, settings, light):
+    dialog = _dialog(qtbot, settings)
+    dialog.poll_min.setValue(30)
+    dialog.poll_max.setValue(10)
+    assert not dialog.save_button.isEnabled()
+    assert not dialog.poll_error.isHidden() and "longest" in dialog.poll_error.text()
+    dialog.poll_max.setValue(30)
+    assert dialog.save_button.isEnabled() and dialog.poll_error.isHidden()
+    dialog.library.setText("  ")
+    assert not dialog.save_button.isEnabled()
+    assert (dialog.poll_min.minimum(), dialog.poll_max.maximum()) == (0.05, 600)   # the declared ranges
+
+
+def test_theme_is_previewed_live_and_reverted_on_cancel(qtbot, settings, light):
+    dialog = _dialog(qtbot, settings)
+    previews = []
+    dialog.themePreview.connect(previews.append)
+    dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+    dialog.reject()
+    assert previews == ["dark", "system"] and settings.get("theme") == "system"
+
+
+def test_theme_controller_follows_the_system_scheme(qapp, light):
+    hints = qapp.styleHints()
+    controller = theme.ThemeController(qapp, "system")
+    try:
+        hints.colorSchemeChanged.emit(Qt.ColorScheme.Dark)     # the desktop switched to dark
+        assert controller.colors.dark and qapp.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        hints.colorSchemeChanged.emit(Qt.ColorScheme.Light)
+        assert not controller.colors.dark
+        controller.set_mode("dark")                            # an explicit choice ignores the desktop
+        hints.colorSchemeChanged.emit(Qt.ColorScheme.Light)
+        assert controller.colors.dark
+        controller.set_mode("light")
+        assert not controller.colors.dark
+    finally:
+        controller.detach()
+        controller.set_mode("system")
+
+
+# -- presets and form values ----------------------------------------------------------------------
+
+def test_presets_save_load_delete_from_form_and_settings(qtbot, settings, light):
+    store = PresetStore(settings)
+    form = ExtendForm()
+    qtbot.addWidget(form)
+    form.presets.bind(store, lambda: preset_values(form), lambda v: apply_form_values(form, v))
+    assert form.presets.isVisibleTo(form)
+    form.prompt.setPlainText("not part of a preset")
+    form.duration.setCurrentIndex(form.duration.findData(8))
+    form.style.setCurrentIndex(form.style.findData("anime"))
+    form.seed_random.setChecked(False)
+    form.seed.setText("77")
+    form.variations.setValue(3)
+    form.presets.save_as("Anime 8s")
+    assert store.names() == ["Anime 8s"] and "prompt" not in store.get("Anime 8s")
+
+    dialog = _dialog(qtbot, settings, presets=store, form_values=lambda: preset_values(form),
+                     apply_preset=form.presets.apply_name)
+    page = dialog.presets_page
+    assert page.selected() == "Anime 8s" and "anime" in page.summary.text() and "×3" in page.summary.text()
+
+    form.presets.combo.activated.emit(form.presets.combo.findData(DEFAULTS))   # back to the defaults
+    assert (form.duration.currentData(), form.style.currentData(), form.seed_random.isChecked()) == (5, None, True)
+    assert form.prompt.toPlainText() == "not part of a preset"
+    page.load_selected()                                                       # Settings → Apply to the form
+    assert (form.duration.currentData(), form.style.currentData(), form.seed.text()) == (8, "anime", "77")
+    assert form.variations.value() == 3 and form.presets.combo.currentText() == "Anime 8s"
+
+    form.quality.setCurrentIndex(form.quality.findData("360p"))
+    page.save_as("Low res")                                                    # Settings → Save the form as…
+    assert [form.presets.combo.itemText(i) for i in range(form.presets.combo.count())] == \
+        ["Defaults", "Anime 8s", "Low res"]
+    page.list.setCurrentRow(0)
+    page.delete_selected()
+    assert store.names() == ["Low res"] and form.presets.combo.findData("Anime 8s") == -1
+    assert PresetStore(Settings(settings.path)).names() == ["Low res"]        # persisted
+
+
+def test_form_values_round_trip_and_wait_for_late_lists(qtbot):
+    form = ExtendForm()
+    qtbot.addWidget(form)
+    values = {**form_values(form), "prompt": "p", "negative_prompt": "n", "duration": 8, "quality": "360p",
+              "style": "clay", "seed": "12", "seed_random": False, "template_id": 555, "email": "b@x.com",
+              "reply_url": "https://e.com/h", "reply_ref": "r", "max_jobs": 2, "remove_watermark": False,
+              "variations": 4, "advanced": True}
+    apply_form_values(form, values)
+    assert form_values(form) == values       # account and effect are remembered before their lists arrive
+    assert not any(label.isVisible() for label in form._errors.values())
+    form.set_accounts(["a@x.com", "b@x.com"])
+    assert form.account.currentData() == "b@x.com" and form.wanted_account is None
+    from pixverse_desktop.api.schemas import Effect
+    form.effect.set_effects([Effect(template_id=555, display_name="Zoom")])
+    assert form.effect.template_id() == 555 and form.effect.wanted is None
+    apply_form_values(form, {"duration": "junk", "variations": None, "unknown": 1})   # tolerated
+    assert form.duration.currentData() == 8 and form.variations.value() == 4
+
+
+# -- shortcuts, About, icons ----------------------------------------------------------------------
+
+def test_shortcut_table_is_complete_and_unambiguous(qtbot):
+    seen: dict[str, str] = {}
+    for spec in shortcuts.SHORTCUTS:
+        assert spec.group in shortcuts.GROUPS and spec.text and spec.keys
+        for key in spec.keys:
+            assert not QKeySequence(key).isEmpty(), key
+            portable = QKeySequence(key).toString()
+            assert portable not in seen, f"{key} is used by {seen.get(portable)} and {spec.name}"
+            seen[portable] = spec.name
+    dialog = shortcuts.ShortcutsDialog()
+    qtbot.addWidget(dialog)
+    rows = dialog.rows()
+    assert len(rows) == len(shortcuts.SHORTCUTS)
+    assert ("Extend the source video", "Ctrl+Return  or  Ctrl+Enter") in rows
+    assert ("Previous frame", "Comma ( , )") in rows
+
+
+def test_about_lists_versions_and_the_keyring_backend(qtbot, aio):
+    info = versions()
+    for name in ("Qt", "PySide6", "Python", "httpx", "qasync", "keyring"):
+        assert info[name] and info[name] != "?", name
+    dialog = AboutDialog()
+    qtbot.addWidget(dialog)
+    aio.run(dialog.lookup, 15)
+    assert dialog.info["Keyring"] not in ("", "looking…")
+    assert "httpx" in dialog.table.text() and "0.1.0" in dialog.text()
+    dialog.copy()
+    assert "Keyring: " in QCoreApplication.instance().clipboard().text()
+
+
+def _ink(icon: QIcon, dpr: float = 1.0) -> QColor:
+    image = icon.pixmap(QSize(24, 24), dpr).toImage()
+    darkest = max((image.pixelColor(x, y) for x in range(image.width()) for y in range(image.height())),
+                  key=lambda c: c.alpha())
+    return darkest
+
+
+def test_glyphs_follow_the_palette_and_scale_for_high_dpi(qapp, light):
+    play = glyph("play")
+    assert _ink(play).lightness() < 80                 # dark ink on the light theme
+    big = play.pixmap(QSize(24, 24), 2.0)
+    assert big.size() == QSize(48, 48) and big.devicePixelRatio() == 2.0   # drawn at 2x, not upscaled
+    theme.apply_theme(qapp, "dark")
+    assert _ink(play).lightness() > 180                # the same icon is light on the dark theme
+    assert not app_icon().isNull() and QSize(256, 256) in app_icon().availableSizes()
+
+
+# -- i18n, logging, arguments ---------------------------------------------------------------------
+
+def test_ts_template_is_valid_and_has_the_ui_strings():
+    root = ET.parse(TS).getroot()
+    assert root.tag == "TS"
+    sources = {(c.findtext("name"), m.findtext("source")) for c in root.iter("context") for m in c.iter("message")}
+    for expected in [("ExtendForm", "Extend"), ("SettingsDialog", "Follow the system"),
+                     ("Shortcuts", "Play / pause"), ("TrayController", "No running jobs"),
+                     ("Menus", "Open logs folder"), ("JobTableModel", "Generating"),
+                     ("ExtendForm", "Describe what should happen next (the prompt is required)")]:
+        assert expected in sources, expected
+    assert all(name for name, _ in sources), "a string without a context: use self.tr or translate(ctx, …)"
+
+
+def test_validation_catalog_matches_the_validator():
+    from pixverse_desktop.ui.messages import VALIDATION_MESSAGES
+
+    text = (ROOT / "pixverse_desktop" / "api" / "validate.py").read_text(encoding="utf-8")
+    assert all(f'"{m}"' in text for m in VALIDATION_MESSAGES)
+
+
+def test_translator_loads_a_compiled_catalog_for_the_locale(qapp, tmp_path):
+    lrelease = Path(sys.executable).with_name("pyside6-lrelease")
+    if not lrelease.exists():
+        pytest.skip("pyside6-lrelease is not installed")
+    ts = tmp_path / "pixverse_desktop_de.ts"
+    ts.write_text('<?xml version="1.0" encoding="utf-8"?><!DOCTYPE TS><TS version="2.1" language="de">'
+                  "<context><name>ExtendForm</name><message><source>Extend</source>"
+                  "<translation>Verlängern</translation></message></context></TS>", encoding="utf-8")
+    subprocess.run([str(lrelease), str(ts), "-qm", str(tmp_path / "pixverse_desktop_de.qm")], check=True,
+                   capture_output=True)
+    installed = install_translators(qapp, QLocale("de_DE"), tmp_path)
+    try:
+        assert any(t.filePath().endswith("pixverse_desktop_de.qm") for t in installed)
+        assert QCoreApplication.translate("ExtendForm", "Extend") == "Verlängern"
+    finally:
+        for translator in installed:
+            qapp.removeTranslator(translator)
+    assert QCoreApplication.translate("ExtendForm", "Extend") == "Extend"
+    assert install_translators(qapp, QLocale("xx_XX"), tmp_path) == []    # no catalog: no error
+
+
+def test_the_app_log_setup_is_core_logs_and_redacts_the_token(_isolated_dirs):
+    from pixverse_desktop.core import logs
+    from pixverse_desktop.core.redact import forget_secrets, register_secret
+
+    secret = "ui-log-token-9c1d2e3f4a5b"
+    root_level = logging.getLogger().level
+    try:
+        path = entry.configure_logging(entry.parse_args(["--log-level", "debug"]))
+        assert path == logs.log_file_path() and path.parent == (_isolated_dirs / "logs").resolve()
+        register_secret(secret)
+        logging.getLogger("pixverse_desktop.ui").info("Authorization: Bearer %s", secret)
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        text = path.read_text(encoding="utf-8")
+        assert "PixVerse Desktop 0.1.0 starting" in text and secret not in text and "Bearer" in text
+    finally:
+        logs.shutdown_logging()
+        forget_secrets()
+        logging.getLogger().setLevel(root_level)
+
+
+def test_positional_files_for_the_desktop_file(tmp_path):
+    clip = tmp_path / "my clip.mp4"
+    args = entry.parse_args(["--demo", str(clip), "file://" + str(tmp_path / "two%20words.mov")])
+    assert args.files == [str(clip), str(tmp_path / "two words.mov")] and args.demo
+    assert entry.parse_args([]).files == [] and entry.parse_args([]).log_level == "INFO"
+    desktop = (ROOT / "resources" / "net.pixverse_desktop.PixVerseDesktop.desktop").read_text()
+    assert "Exec=pixverse-desktop %F" in desktop
