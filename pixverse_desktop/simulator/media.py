@@ -15,6 +15,7 @@ import logging
 import re
 import shutil
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -55,9 +56,12 @@ class MediaStore:
         self.uploads_dir.mkdir(exist_ok=True)
         self.executor = ThreadPoolExecutor(max(1, config.render_workers), thread_name_prefix="sim-render")
         self._pending: dict[Path, asyncio.Future] = {}
+        # Set at close so renders in flight stop at their next frame instead of holding up shutdown.
+        self._stop = threading.Event()
         self.renders = 0  # files actually rendered (tests check caching with it)
 
     def close(self) -> None:
+        self._stop.set()
         self.executor.shutdown(wait=True, cancel_futures=True)
         if self._owned:
             shutil.rmtree(self.dir, ignore_errors=True)
@@ -74,6 +78,8 @@ class MediaStore:
         if future is None:
             loop = asyncio.get_running_loop()
             self.renders += 1
+            if fn in (render.render_clip, render.render_extension):
+                kwargs["stop"] = self._stop
             future = loop.run_in_executor(self.executor, lambda: fn(path, **kwargs))
             self._pending[path] = future
             future.add_done_callback(lambda _f, p=path: self._pending.pop(p, None))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import random
 import textwrap
+import threading
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
@@ -112,8 +113,18 @@ def _save_jpg(image: Image.Image, path: Path | None) -> None:
     os.replace(tmp, path)
 
 
+class Stopped(Exception):
+    """The simulator is stopping: an unfinished render is abandoned (its temporary file removed)."""
+
+
+def _check(stop: threading.Event | None) -> None:
+    if stop is not None and stop.is_set():
+        raise Stopped()
+
+
 def render_clip(path: Path, *, width: int, height: int, seconds: int, fps: int, color: Color, title: str,
-                text: str, first_jpg: Path | None = None, last_jpg: Path | None = None) -> Path:
+                text: str, first_jpg: Path | None = None, last_jpg: Path | None = None,
+                stop: threading.Event | None = None) -> Path:
     """A ``seconds``-long H.264 clip showing ``title`` and ``text`` on ``color``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     painter = Painter(width, height, color, title, text)
@@ -122,6 +133,7 @@ def render_clip(path: Path, *, width: int, height: int, seconds: int, fps: int, 
     container, stream = _open_output(tmp, width, height, fps)
     try:
         for i in range(total):
+            _check(stop)
             image = painter.frame(i / fps, seconds)
             if i == 0:
                 _save_jpg(image, first_jpg)
@@ -177,7 +189,8 @@ def _source_frames(source: Path, count: int, fps: int, width: int, height: int) 
 
 def render_extension(path: Path, *, source: Path, source_seconds: int, width: int, height: int,
                      seconds: int, fps: int, color: Color, title: str, text: str,
-                     first_jpg: Path | None = None, last_jpg: Path | None = None) -> Path:
+                     first_jpg: Path | None = None, last_jpg: Path | None = None,
+                     stop: threading.Event | None = None) -> Path:
     """The source's first ``source_seconds`` followed by ``seconds`` of new frames showing ``text``:
     an extension that visibly continues its source."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -187,12 +200,14 @@ def render_extension(path: Path, *, source: Path, source_seconds: int, width: in
     index = 0
     try:
         for frame in _source_frames(source, source_seconds * fps, fps, width, height):
+            _check(stop)
             if index == 0 and first_jpg is not None:
                 _save_jpg(frame.to_image(), first_jpg)
             _encode(container, stream, frame, index, fps)
             index += 1
         new_total = seconds * fps
         for i in range(new_total):
+            _check(stop)
             image = painter.frame(source_seconds + i / fps, source_seconds + seconds, label="extended")
             if index == 0:
                 _save_jpg(image, first_jpg)

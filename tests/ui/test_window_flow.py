@@ -138,7 +138,8 @@ def test_upload_cancel_and_drop(start_app, aio, tmp_path):
     task = w.picker.upload(str(clip))
     w.picker.cancel_button.click()
     aio.run(_settle(task))
-    assert "cancelled" in w.picker.state_label.text()
+    assert task.cancelled()
+    assert "cancelled" in w.picker.state_label.text(), w.picker.state_label.text()
     assert w.video_model.item(0).video is not None          # nothing was added
 
     mime = QMimeData()
