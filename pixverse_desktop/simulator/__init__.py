@@ -28,6 +28,15 @@ Where the doc is silent the simulator decides (keep the client consistent with t
 """
 
 from .config import AccountConfig, SimulatorConfig, credit_cost
-from .runner import Simulator, SimulatorThread
+
+
+def __getattr__(name: str):
+    # The server (aiohttp and the rest) is imported when first asked for, so building a configuration
+    # stays cheap and the app can import the server in a worker thread while its window is built.
+    if name in ("Simulator", "SimulatorThread"):
+        from . import runner
+
+        return getattr(runner, name)
+    raise AttributeError(name)
 
 __all__ = ["AccountConfig", "Simulator", "SimulatorConfig", "SimulatorThread", "credit_cost"]

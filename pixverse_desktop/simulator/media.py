@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from aiohttp import web
 
-from . import render
 from .config import DURATIONS, RESOLUTIONS, SimulatorConfig
 from .records import VideoRecord
 from .state import SimState
@@ -36,6 +35,14 @@ THUMB_SIZE = (480, 270)
 EFFECT_SIZE = (320, 180)
 BLOB_MAX_MB = 4096
 SHARED_SEED_COLOR = (64, 78, 104)
+
+
+def _render():
+    """The drawing and encoding module, imported on first use: PyAV and Pillow cost a tenth of a second
+    at start-up, and the demo window should not wait for them before it lists any video."""
+    from . import render
+
+    return render
 
 
 def _digest(*parts: Any) -> str:
@@ -78,7 +85,7 @@ class MediaStore:
         if future is None:
             loop = asyncio.get_running_loop()
             self.renders += 1
-            if fn in (render.render_clip, render.render_extension):
+            if fn in (_render().render_clip, _render().render_extension):
                 kwargs["stop"] = self._stop
             future = loop.run_in_executor(self.executor, lambda: fn(path, **kwargs))
             self._pending[path] = future
@@ -108,7 +115,7 @@ class MediaStore:
                 return await self.shared_seed_file(video.duration, video.quality)
             title, text, color = self._seed_card(video)
             key = _digest(title, text, color, video.duration, video.quality, fps)
-            return await self._ensure(self.dir / "videos" / f"{video.media_name}-{key}.mp4", render.render_clip,
+            return await self._ensure(self.dir / "videos" / f"{video.media_name}-{key}.mp4", _render().render_clip,
                                       width=width, height=height, seconds=video.duration, fps=fps,
                                       color=color, title=title, text=text)
         if video.source_number:
@@ -118,7 +125,7 @@ class MediaStore:
         mp4, first, last = self._job_paths(video)
         effect = self.state.effects.get(video.template_id)
         text = video.prompt + (f"  [{effect['display_name']}]" if effect else "")
-        return await self._ensure(mp4, render.render_extension, source=source,
+        return await self._ensure(mp4, _render().render_extension, source=source,
                                   source_seconds=video.source_seconds, width=width, height=height,
                                   seconds=video.duration, fps=fps, color=video.color,
                                   title=f"Extended +{video.duration}s · {video.quality}", text=text,
@@ -130,7 +137,7 @@ class MediaStore:
         title, text = "Sample clip", f"Sample {duration} s · {quality}"
         key = _digest(title, text, SHARED_SEED_COLOR, duration, quality, self.config.fps)
         return await self._ensure(self.dir / "videos" / f"seed-{duration}s-{quality}-{key}.mp4",
-                                  render.render_clip, width=width, height=height, seconds=duration,
+                                  _render().render_clip, width=width, height=height, seconds=duration,
                                   fps=self.config.fps, color=SHARED_SEED_COLOR, title=title, text=text)
 
     async def thumb_file(self, video: VideoRecord, which: str) -> Path:
@@ -141,7 +148,7 @@ class MediaStore:
         title, text, color = self._seed_card(video)
         key = _digest(title, text, color, which, THUMB_SIZE)
         t = 0.0 if which == "first" else float(video.duration)
-        return await self._ensure(self.dir / "thumbs" / f"s{video.number}-{which}-{key}.jpg", render.render_still,
+        return await self._ensure(self.dir / "thumbs" / f"s{video.number}-{which}-{key}.jpg", _render().render_still,
                                   width=THUMB_SIZE[0], height=THUMB_SIZE[1], color=color, title=title,
                                   text=text, t=t, total=float(video.duration))
 
@@ -152,16 +159,16 @@ class MediaStore:
         color, name, prompt = tuple(effect["color"]), effect["display_name"], effect["display_prompt"]
         key = _digest(name, prompt, color, ext)
         if ext == "png":
-            return await self._ensure(self.dir / "effects" / f"{template_id}-{key}.png", render.render_still,
+            return await self._ensure(self.dir / "effects" / f"{template_id}-{key}.png", _render().render_still,
                                       width=EFFECT_SIZE[0], height=EFFECT_SIZE[1], color=color, title=name,
                                       text=prompt, fmt="PNG")
         width, height = RESOLUTIONS["360p"]
-        return await self._ensure(self.dir / "effects" / f"{template_id}-{key}.mp4", render.render_clip,
+        return await self._ensure(self.dir / "effects" / f"{template_id}-{key}.mp4", _render().render_clip,
                                   width=width, height=height, seconds=3, fps=self.config.fps, color=color,
                                   title=name, text=prompt)
 
     async def blob_file(self, megabytes: int) -> Path:
-        return await self._ensure(self.dir / "blob" / f"{megabytes}mb.bin", render.make_blob,
+        return await self._ensure(self.dir / "blob" / f"{megabytes}mb.bin", _render().make_blob,
                                   megabytes=megabytes)
 
 
