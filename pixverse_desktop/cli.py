@@ -24,7 +24,8 @@ from pixverse_desktop.api.schemas import DURATIONS, Video
 from pixverse_desktop.core.redact import register_secret
 from pixverse_desktop.jobs.downloads import Downloader, result_file_name
 from pixverse_desktop.jobs.engine import EngineConfig, JobEngine
-from pixverse_desktop.jobs.models import Job, JobState
+from pixverse_desktop.api.errors import ErrorKind
+from pixverse_desktop.jobs.models import AccountProblem, Job, JobState
 from pixverse_desktop.jobs.store import JobStore
 
 COMMANDS = {"extend", "videos", "jobs", "download"}
@@ -35,7 +36,7 @@ EXIT_MODERATED, EXIT_FAILED, EXIT_BUSY, EXIT_NETWORK, EXIT_ACCOUNT = 5, 6, 7, 8,
 EXIT_CODES_HELP = """exit codes:
   0  success (with --wait: the video is COMPLETED)
   1  any other error
-  2  invalid input: nothing was sent
+  2  invalid input: refused before sending, or by the service (400)
   3  authorization: no token, or the token was refused (401)
   4  no credits left on the PixVerse account (412)
   5  the prompt was rejected by moderation (422)
@@ -68,7 +69,7 @@ def exit_code_for_job(job: Job) -> int:
         return EXIT_OK
     by_status = {400: EXIT_INVALID, 401: EXIT_AUTH, 412: EXIT_CREDITS, 422: EXIT_MODERATED, 596: EXIT_ACCOUNT}
     if job.state is JobState.WAITING_SLOT:
-        return EXIT_BUSY
+        return EXIT_NETWORK if job.error_kind is ErrorKind.TRANSIENT else EXIT_BUSY
     return by_status.get(job.error_status or 0, EXIT_FAILED)
 
 
@@ -116,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--api-base", help=f"API base URL (default {DEFAULT_API_BASE}; env PIXVERSE_API_BASE)")
     common.add_argument("--data-dir", help="where the job journal lives (default: the platform data folder)")
     common.add_argument("--json", action="store_true", help="print only JSON on stdout")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, title="commands", metavar="COMMAND")
 
     ext = sub.add_parser("extend", parents=[common], help="extend a video", epilog=EXIT_CODES_HELP,
                          formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -229,10 +230,13 @@ async def cmd_extend(args: argparse.Namespace) -> int:
                     say(f"  {done * 100 // max(total, 1)}% ({done // 1024} of {total // 1024} KiB)")
 
             video_path = (await session.client.upload_file(args.file, args.email, progress)).path
+        problems: list[AccountProblem] = []
+        engine.subscribe(lambda event: isinstance(event, AccountProblem) and problems.append(event))
         await engine.start()
+        _stop_on_problem(problems)  # e.g. the token was refused by GET /accounts: nothing is sent
         job = engine.submit(_request_from_args(args, video_path))
         say(f"Job {job.id[:8]} created: {JobState.PENDING.label}")
-        job = await _follow(engine, job, args)
+        job = await _follow(engine, job, args, problems)
     finally:
         await engine.stop()
         await session.close()
@@ -245,13 +249,37 @@ async def cmd_extend(args: argparse.Namespace) -> int:
     return exit_code_for_job(job)
 
 
-async def _follow(engine: JobEngine, job: Job, args: argparse.Namespace) -> Job:
-    """Report changes on stderr until the job is accepted (or final, with --wait)."""
+PROBLEM_EXIT = {"unauthorized": EXIT_AUTH, "credits": EXIT_CREDITS, "pending_error": EXIT_ACCOUNT}
+UNSENT = (JobState.PENDING, JobState.WAITING_SLOT)
+
+
+def _stop_on_problem(problems: list[AccountProblem]) -> None:
+    if problems:
+        raise CliError(problems[-1].message, PROBLEM_EXIT.get(problems[-1].kind, EXIT_ERROR))
+
+
+async def _follow(engine: JobEngine, job: Job, args: argparse.Namespace,
+                  problems: list[AccountProblem]) -> Job:
+    """Report changes on stderr until the job is accepted (or final, with --wait). A job that was not
+    sent when this returns or fails is cancelled, so a later run never sends it behind the user's back."""
+    try:
+        return await _watch(engine, job, args, problems)
+    finally:
+        current = engine.get(job.id)
+        if current is not None and current.state in UNSENT:
+            engine.remove(job.id)
+            say("  The job was not sent and has been cancelled.")
+
+
+async def _watch(engine: JobEngine, job: Job, args: argparse.Namespace,
+                 problems: list[AccountProblem]) -> Job:
     changed = asyncio.Event()
     engine.subscribe(lambda event: changed.set())
     started, busy_since, last_line = time.monotonic(), None, ""
     while True:
         job = engine.get(job.id) or job
+        if job.state in UNSENT:
+            _stop_on_problem(problems)  # parked behind an account problem: it would wait for ever
         line = f"  {job.state.label}: {job.message}" if job.message != job.state.label else f"  {job.state.label}"
         if line != last_line:
             say(line)
@@ -318,7 +346,11 @@ async def _resume_all(args: argparse.Namespace) -> list[Job]:
 async def cmd_download(args: argparse.Namespace) -> int:
     session = Session(args)
     try:
-        job = session.store.get(args.id) or session.store.by_video_id(args.id)
+        job = session.store.get(args.id) or session.store.by_video_id(args.id) or \
+            session.store.by_id_prefix(args.id)
+        if job is not None and job.state is not JobState.COMPLETED and not job.result_url:
+            raise CliError(f"Job {job.id[:8]} is {job.state.label.lower()}: there is no result to download"
+                           + (f" ({job.message})" if job.message else "") + ".", EXIT_FAILED)
         video_id, url, prompt = (job.video_id, job.result_url, job.request.prompt) if job else (args.id, "", "")
         if not url:
             if not video_id:

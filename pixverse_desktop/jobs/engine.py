@@ -71,6 +71,7 @@ class JobEngine:
         self._parked: dict[str | None, str] = {}  # lane -> why submissions wait (None key: every lane)
         self._wake = asyncio.Event()
         self._started = False
+        self.closing = False
         self._typical: dict[str, float] = {}  # account -> smoothed seconds from acceptance to final
 
     # -- events ---------------------------------------------------------------------------------
@@ -195,6 +196,7 @@ class JobEngine:
         if self._started:
             return
         self._started = True
+        self.closing = False
         for job in self.store.all():
             self._jobs[job.id] = job
         for job in self.store.unfinished():  # hidden but unfinished jobs still run
@@ -214,6 +216,12 @@ class JobEngine:
         self._spawn(self._schedule_loop(), "scheduler")
 
     async def stop(self) -> None:
+        # Loops also check this flag: on Python 3.11 a cancel that lands as wait_for's inner wait
+        # completes can be swallowed, and a loop that never notices would hang the gather below.
+        self.closing = True
+        self._wake.set()
+        for poller in self._pollers.values():
+            poller.wake()
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
@@ -306,7 +314,7 @@ class JobEngine:
                    if self._jobs[i].state is not JobState.SUBMITTING and (lane is None or self._jobs[i].account == lane))
 
     async def _schedule_loop(self) -> None:
-        while True:
+        while not self.closing:
             self._wake.clear()
             delay = self._dispatch()
             try:

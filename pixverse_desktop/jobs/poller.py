@@ -71,7 +71,7 @@ class AccountPoller:
 
     async def run(self) -> None:
         try:
-            while True:
+            while not self.engine.closing:
                 self._wake.clear()
                 active = self.engine.active_remote(self.email)
                 if not active:
@@ -117,7 +117,8 @@ class AccountPoller:
             return config.poll_max_s  # woken by token_changed / clear_account_problem
         try:
             self.requests += 1
-            page = await engine.client.list_videos(self.email or None, limit=config.page_size)
+            page = await engine.client.list_videos(self.email or None, limit=config.page_size,
+                                                   only={j.video_id for j in active if j.video_id})
         except (Unauthorized, AccountPendingError) as exc:
             kind = "unauthorized" if isinstance(exc, Unauthorized) else "pending_error"
             engine.park(None if kind == "unauthorized" else self.email, kind, exc.user_message)

@@ -43,6 +43,13 @@ class JobStore:
         record = self.journal.find_by_video_id(video_id)
         return Job.from_dict(record) if record else None
 
+    def by_id_prefix(self, prefix: str) -> Job | None:
+        """The one job whose id starts with ``prefix`` (as `jobs` prints them), None if none or several."""
+        if len(prefix) < 4:
+            return None
+        found = [j for j in self.all(include_hidden=True) if j.id.startswith(prefix)]
+        return found[0] if len(found) == 1 else None
+
     def all(self, include_hidden: bool = False) -> list[Job]:
         return [Job.from_dict(r) for r in self.journal.all(include_hidden)]
 

@@ -13,6 +13,8 @@ import pytest
 from pixverse_desktop import cli
 from pixverse_desktop.simulator import AccountConfig
 
+from tests.jobs.conftest import TOKEN
+
 
 def first_video(th, email="a@example.com"):
     return th.call(lambda: next(v.video_id for v in th.sim.state.videos.values() if v.email == email))
@@ -153,3 +155,48 @@ def test_help_lists_exit_codes():
                          capture_output=True, text=True).stdout
     for code in range(10):
         assert f"\n  {code}  " in out
+
+
+def test_a_refused_token_stops_extend_at_once_and_leaves_nothing_to_send(sim_factory, run_cli, monkeypatch,
+                                                                          tmp_path):
+    th = sim_factory()
+    source = first_video(th)
+    monkeypatch.setenv("USEAPI_TOKEN", "wrong-token-1234")
+    code, out, err = run_cli(th, "extend", "--video-id", source, "--prompt", "x")  # no --wait
+    assert code == cli.EXIT_AUTH and "token was not accepted" in err
+    assert posts(th) == 0
+    monkeypatch.setenv("USEAPI_TOKEN", TOKEN)
+    code, out, _ = run_cli(th, "extend", "--video-id", source, "--prompt", "second", "--json")
+    assert code == 0
+    assert posts(th) == 1  # only the new job: the refused one was never sent later
+    assert [c.prompt for c in th.call(lambda: list(th.sim.state.charges))] == ["second"]
+
+
+def test_an_unreachable_service_gives_up_with_the_network_code_and_cancels(run_cli, tmp_path):
+    class Closed:
+        base_url = "http://127.0.0.1:9/v2/pixverse"
+    code, out, err = run_cli(Closed, "extend", "--video-id", "user:1-pixverse:a@x.io-video:1",
+                             "--prompt", "x", "--busy-timeout", "0.3", "--json")
+    assert code == cli.EXIT_NETWORK and "not sent" in err
+    code, out, _ = run_cli(Closed, "jobs", "--json")
+    assert json.loads(out) == []  # cancelled, hidden: no later run will send it
+
+
+def test_download_takes_the_short_ids_that_jobs_prints(sim_factory, run_cli, tmp_path):
+    th = sim_factory()
+    code, out, err = run_cli(th, "extend", "--video-id", first_video(th), "--prompt", "short id", "--wait",
+                             "--json", "--poll-min", "0.05")
+    assert code == 0, err
+    short = json.loads(out)["id"][:8]
+    code, out, err = run_cli(th, "download", short, "--dir", str(tmp_path / "lib"), "--json")
+    assert code == 0, err
+    assert Path(json.loads(out)["path"]).name.startswith("short-id-")
+
+
+def test_download_of_a_failed_job_says_so(sim_factory, run_cli, tmp_path):
+    th = sim_factory()
+    code, out, _ = run_cli(th, "extend", "--video-id", first_video(th), "--prompt", "forbidden", "--wait",
+                           "--json", "--poll-min", "0.05")
+    job_id = json.loads(out)["id"]
+    code, _, err = run_cli(th, "download", job_id[:8], "--dir", str(tmp_path / "lib"))
+    assert code == cli.EXIT_FAILED and "no result to download" in err
