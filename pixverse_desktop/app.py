@@ -8,6 +8,7 @@ simulator in its own thread (so the GUI loop never waits on it).
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 from dataclasses import dataclass, field
@@ -122,6 +123,10 @@ class Application:
             await self.window.ask_token(first_run=True)
         await self.engine.start()
         await self.window.load_initial()
+        # Everything built so far (modules, Qt wrappers, the window) lives as long as the app: take it
+        # out of the cyclic collector's full passes, which otherwise walk its ~70,000 objects on the
+        # GUI thread and stalled the window 30-80 ms each time (benchmarks/bench_stall.py).
+        gc.freeze()
         if o.files and not o.smoke_test:
             self.uploads = asyncio.ensure_future(self.window.upload_files([str(f) for f in o.files]))
         return self.window

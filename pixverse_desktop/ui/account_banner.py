@@ -7,7 +7,7 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton
 
-from pixverse_desktop.api.errors import ACCOUNTS_HELP_URL, TOKEN_HELP_URL
+from pixverse_desktop.api.errors import ACCOUNTS_HELP_URL, TOKEN_HELP_URL, Unauthorized
 
 CREDITS_URL = "https://app.pixverse.ai"
 
@@ -46,10 +46,21 @@ class AccountBanner(QFrame):
         self.hide()
 
     def show_problem(self, kind: str, message: str, email: str | None = None) -> None:
-        """``kind``: unauthorized | credits | pending_error (AccountProblem.kind)."""
+        """``kind``: unauthorized | credits | pending_error (AccountProblem.kind), or no_token (nothing was
+        entered yet: a calm note, not an error)."""
         self.kind, self.email = kind, email
         who = f"<b>{html.escape(email)}</b>: " if email else ""
-        if kind == "unauthorized":
+        self.icon.setText("ℹ" if kind == "no_token" else "⚠")
+        self.icon.setStyleSheet("font-size:16pt;color:%s;" % ("#7c5cff" if kind == "no_token" else "#e5484d"))
+        if kind == "no_token":
+            who = ""
+            message = self.tr("No API token yet — Settings → API token…")
+            fix = self.tr('Enter your useapi.net token to see your videos and start jobs. '
+                          '<a href="%s">Where do I get one?</a>') % TOKEN_HELP_URL
+            self.action.setText(self.tr("Enter token…"))
+        elif kind == "unauthorized":
+            if message.startswith(Unauthorized.title):   # the fix follows: do not say it twice
+                message = Unauthorized.title + "."
             fix = self.tr('Enter a valid token. <a href="%s">Where do I get one?</a>') % TOKEN_HELP_URL
             self.action.setText(self.tr("Enter token…"))
         elif kind == "pending_error":
@@ -76,7 +87,7 @@ class AccountBanner(QFrame):
         return self.text.text()
 
     def _act(self) -> None:
-        if self.kind == "unauthorized":
+        if self.kind in ("unauthorized", "no_token"):
             self.enterTokenRequested.emit()
         else:
             self.retryRequested.emit(self.email)

@@ -74,6 +74,8 @@ class JobTable(QWidget):
             ("remove", self.tr("Remove"), self.remove, "job_remove"),
         ]
         self.actions_by_name: dict[str, QAction] = {}
+        tips = {"retry": self.tr("Send this failed job's request again as a new job"),
+                "rerun": self.tr("Start a new job with exactly the same settings")}
         bar = QHBoxLayout()
         title = QLabel(self.tr("Jobs"))
         title.setObjectName("CardTitle")
@@ -86,6 +88,8 @@ class JobTable(QWidget):
             else:
                 action = QAction(text, self)
                 action.triggered.connect(slot)
+            if name in tips:
+                action.setToolTip(tips[name])
             self.addAction(action)
             self.actions_by_name[name] = action
             button = QToolButton()

@@ -72,6 +72,7 @@ class JobTableModel(QAbstractTableModel):
         self._index: dict[str, int] = {}
         self._jobs: dict[str, Job] = {}
         self._thumb_pending: set[str] = set()
+        self._shown_progress: dict[str, int | None] = {}   # job id -> percentage the last tick showed
         self._timer = QTimer(self)
         self._timer.setInterval(tick_ms)
         self._timer.timeout.connect(self._tick)
@@ -113,6 +114,7 @@ class JobTableModel(QAbstractTableModel):
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._ids[row]
         del self._jobs[job_id]
+        self._shown_progress.pop(job_id, None)
         self._index = {jid: r for r, jid in enumerate(self._ids)}
         self.endRemoveRows()
 
@@ -126,12 +128,29 @@ class JobTableModel(QAbstractTableModel):
         return self._index.get(job_id, -1)
 
     def _tick(self) -> None:
-        col_from, col_to = COLUMNS.index("elapsed"), COLUMNS.index("progress")
+        """Every second: the elapsed time of unfinished jobs, and their progress bars only where the
+        shown percentage moved (a long job's bar moves a step every half-minute or so, and the bars
+        were most of the idle window's painting). One signal per column for the span of rows, not one
+        per row: the view repaints only the cells it shows either way."""
+        now = self.clock()
+        rows, moved = [], []
         for job_id, row in self._index.items():
             job = self._jobs[job_id]
-            if not job.state.is_final:
-                self.dataChanged.emit(self.index(row, col_from), self.index(row, col_to),
-                                      [Qt.ItemDataRole.DisplayRole, self.ProgressRole])
+            if job.state.is_final:
+                continue
+            rows.append(row)
+            progress = estimate_progress(job, now, self.typical)
+            shown = None if progress is None else round(progress * 100)
+            if self._shown_progress.get(job_id, -1) != shown:
+                self._shown_progress[job_id] = shown
+                moved.append(row)
+        elapsed, bar = COLUMNS.index("elapsed"), COLUMNS.index("progress")
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), elapsed), self.index(max(rows), elapsed),
+                                  [Qt.ItemDataRole.DisplayRole])
+        if moved:
+            self.dataChanged.emit(self.index(min(moved), bar), self.index(max(moved), bar),
+                                  [Qt.ItemDataRole.DisplayRole, self.ProgressRole])
 
     # -- Qt model interface ---------------------------------------------------------------------
 

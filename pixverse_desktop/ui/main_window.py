@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self.job_model = JobTableModel(s.thumbnails, source_thumbnail=self._source_thumbnail,
                                        typical=s.typical, parent=self)
         self.picker = VideoPicker(self.video_model, s.client.upload_file, s.thumb_dir)
+        self.picker.has_token = lambda: bool(s.tokens.token)
         self.form = ExtendForm()
         self.player = PlayerWidget()
         self.jobs = JobTable(self.job_model, s.engine, s.library_dir)
@@ -140,7 +141,7 @@ class MainWindow(QMainWindow):
 
         self.bridge.jobChanged.connect(self._job_changed)
         self.bridge.jobRemoved.connect(self.job_model.remove)
-        self.bridge.accountProblem.connect(lambda p: self.banner.show_problem(p.kind, p.message, p.email))
+        self.bridge.accountProblem.connect(lambda p: self.show_account_problem(p.kind, p.message, p.email))
         self.bridge.accountCleared.connect(lambda c: self.banner.clear(c.email))
         self.banner.enterTokenRequested.connect(self.replace_token)
         self.banner.retryRequested.connect(self._retry_account)
@@ -178,7 +179,9 @@ class MainWindow(QMainWindow):
 
     def _set_tab_order(self) -> None:
         """Tab follows the work, not the columns: pick a video, describe, Extend, watch the job, play it."""
-        chain = [*self.picker.tab_chain, *self.form.tab_chain, *self.jobs.tab_chain, *self.player.tab_chain]
+        # The banner (when shown) and the picker's account/refresh row sit above the filter box: first.
+        chain = [self.banner.action, self.banner.close_button, *self.picker.tab_chain, *self.form.tab_chain,
+                 *self.jobs.tab_chain, *self.player.tab_chain]
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
         self.tab_chain = chain
@@ -236,6 +239,8 @@ class MainWindow(QMainWindow):
             self.engine.token_changed()
             await self.engine.refresh_accounts()
             await self.load_initial()
+        elif not self.services.tokens.token:
+            self.show_account_problem("no_token", "")
         return ok
 
     @asyncSlot()
@@ -268,7 +273,13 @@ class MainWindow(QMainWindow):
     def _account_error(self, error: ApiError) -> None:
         kind = ("credits" if isinstance(error, InsufficientCredits) else
                 "pending_error" if isinstance(error, AccountPendingError) else "unauthorized")
-        self.banner.show_problem(kind, error.user_message, self.video_model.email)
+        self.show_account_problem(kind, error.user_message, self.video_model.email)
+
+    def show_account_problem(self, kind: str, message: str, email: str | None = None) -> None:
+        """A 401 while no token is set means none was entered, not that one was refused."""
+        if kind == "unauthorized" and not self.services.tokens.token:
+            kind, email = "no_token", None
+        self.banner.show_problem(kind, message, email)
 
     def _retry_account(self, email) -> None:
         self.banner.clear(email)
@@ -296,7 +307,8 @@ class MainWindow(QMainWindow):
             return []
         self.form.show_message("")
         self.jobs.select_job(jobs[-1].id)
-        self.show_status(self.tr("%d job(s) sent to the queue") % len(jobs))
+        self.show_status(self.tr("1 job sent to the queue") if len(jobs) == 1
+                         else self.tr("%d jobs sent to the queue") % len(jobs))
         return jobs
 
     def _job_changed(self, job: Job) -> None:

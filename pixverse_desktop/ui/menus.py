@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QCoreApplication, QT_TRANSLATE_NOOP, QUrl
+from PySide6.QtCore import QCoreApplication, QT_TRANSLATE_NOOP, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtWidgets import QMessageBox
 
 from pixverse_desktop.core.paths import log_dir
 
@@ -22,6 +23,21 @@ if TYPE_CHECKING:
 def open_logs_folder() -> bool:
     """Opens the platform log directory in the file manager (it is created if missing)."""
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir())))
+
+
+def show_logs_folder(parent) -> bool:
+    """Opens the log folder; where no file manager answers, says where it is (the path can be copied)."""
+    if open_logs_folder():
+        return True
+    box = QMessageBox(QMessageBox.Icon.Information, QCoreApplication.translate("Menus", "Logs folder"),
+                      QCoreApplication.translate("Menus", "The logs folder could not be opened. It is here:"),
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setInformativeText(str(log_dir()))
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.setAccessibleName(QCoreApplication.translate("Menus", "Logs folder"))
+    box.setObjectName("LogsFolderBox")
+    box.open()   # not exec(): no nested event loop under qasync
+    return False
 
 
 def handlers(w: "MainWindow") -> dict[str, Callable[[], object]]:
@@ -54,7 +70,7 @@ def build_menus(w: "MainWindow") -> dict[str, QAction]:
     actions: dict[str, QAction] = {
         name: shortcuts.make_action(w, name, slot) for name, slot in slots.items()}
     actions["open_logs"] = QAction(QCoreApplication.translate("Menus", "Open logs folder"), w)
-    actions["open_logs"].triggered.connect(lambda: open_logs_folder())
+    actions["open_logs"].triggered.connect(lambda: show_logs_folder(w))
     actions["about"] = QAction(QCoreApplication.translate("Menus", "About PixVerse Desktop"), w)
     actions["about"].triggered.connect(lambda: w.dialogs.about())
     actions["about"].setMenuRole(QAction.MenuRole.AboutRole)

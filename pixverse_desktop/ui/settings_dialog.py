@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from pixverse_desktop.api.validate import FAST_MOTION_RULE
 from pixverse_desktop.storage.settings import OPTIONS, Settings
 
 from .presets import PresetsPage, PresetStore
@@ -87,7 +88,7 @@ class SettingsDialog(QDialog):
         token_row.addWidget(self.token_label, 1)
         token_row.addWidget(self.replace_button)
         token_row.addWidget(self.forget_button)
-        token_note = QLabel(self.tr("The token is kept in the OS keyring, never in the settings file."))
+        self.token_note = token_note = QLabel()   # follows where the token really is (_refresh_token)
         token_note.setObjectName("Muted")
         token_note.setWordWrap(True)
         token_box = QGroupBox(self.tr("API token"))
@@ -148,6 +149,13 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Duration"), self.default_duration)
         form.addRow(self.tr("Quality"), self.default_quality)
         form.addRow(self.tr("Motion"), self.default_motion)
+        self.motion_error = QLabel()   # the form's rule, shown here too: a default the form would refuse
+        self.motion_error.setObjectName("FieldError")
+        self.motion_error.setWordWrap(True)
+        self.motion_error.setVisible(False)
+        form.addRow("", self.motion_error)
+        self.default_duration.currentIndexChanged.connect(self._validate)
+        self.default_motion.currentIndexChanged.connect(self._validate)
         form.addRow(self.tr("Style"), self.default_style)
         note = QLabel(self.tr("“Defaults” in the form's Presets menu applies them at any time."))
         note.setObjectName("Muted")
@@ -199,6 +207,11 @@ class SettingsDialog(QDialog):
             problems.append(self.tr("The shortest wait cannot be longer than the longest wait."))
         self.poll_error.setText(" ".join(problems))
         self.poll_error.setVisible(bool(problems))
+        motion_bad = self.default_motion.currentData() == "fast" and self.default_duration.currentData() != 5
+        self.motion_error.setText(self.tr(FAST_MOTION_RULE) + "." if motion_bad else "")
+        self.motion_error.setVisible(motion_bad)
+        if motion_bad:
+            problems.append(self.motion_error.text())
         if not self.library.text().strip():
             problems.append(self.tr("Choose a library folder."))
         self.save_button.setEnabled(not problems)
@@ -206,8 +219,22 @@ class SettingsDialog(QDialog):
         return not problems
 
     def _refresh_token(self) -> None:
+        where = self.tokens.where
         self.token_label.setText(self.tr("Token: %s") % self.tokens.describe_translated())
-        self.forget_button.setEnabled(bool(self.tokens.token) and self.tokens.where != TokenManager.FIXED)
+        notes = {
+            TokenManager.KEYRING: self.tr("The token is kept in the OS keyring, never in the settings file."),
+            TokenManager.SESSION: self.tr("The token is held in memory and forgotten when the app closes; "
+                                          "nothing is saved."),
+            TokenManager.FIXED: self.tr("The token was given for this run (demo mode, --token or USEAPI_TOKEN) "
+                                        "and is not saved."),
+        }
+        self.token_note.setText(notes.get(where, self.tr(
+            "No token is set. Enter one with Replace…; it is saved in the OS keyring, never in the settings "
+            "file.")))
+        self.forget_button.setEnabled(where in (TokenManager.KEYRING, TokenManager.SESSION))
+        self.forget_button.setToolTip(self.tr("Delete the token from the OS keyring") if where == TokenManager.KEYRING
+                                      else self.tr("Forget the token held for this session")
+                                      if where == TokenManager.SESSION else self.tr("No token is saved"))
         self.replace_button.setEnabled(self.tokens.where != TokenManager.FIXED)
 
     @asyncSlot()

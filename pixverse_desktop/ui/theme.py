@@ -77,9 +77,10 @@ def _style_sheet(c: Colors) -> str:
     QMainWindow, QDialog {{ background: {c.window}; }}
     QToolBar {{ background: {c.window}; border: none; border-bottom: 1px solid {c.border}; spacing: 6px;
                padding: 4px 8px; }}
-    QToolButton {{ padding: 5px 9px; border-radius: 6px; }}
+    QToolButton {{ padding: 4px 8px; border: 1px solid transparent; border-radius: 6px; }}
     QToolButton:hover {{ background: {c.alt}; }}
     QToolButton:checked {{ background: {c.border}; }}
+    QToolButton:focus {{ border: 2px solid {c.accent}; padding: 3px 7px; }}
     QFrame#Card {{ background: {c.card}; border: 1px solid {c.border}; border-radius: 10px; }}
     QLabel#CardTitle {{ font-weight: 600; font-size: 11pt; }}
     QLabel#Muted {{ color: {c.muted}; }}
@@ -92,14 +93,18 @@ def _style_sheet(c: Colors) -> str:
     QTreeWidget#ShortcutTree::item {{ padding: 4px 10px 4px 2px; }}
     QTreeWidget#ShortcutTree {{ border: 1px solid {c.border}; border-radius: 8px; background: {c.base}; }}
     QToolButton#Disclosure {{ border: none; padding: 2px 0; color: {c.muted}; font-weight: 600; }}
+    QToolButton#Disclosure:focus {{ border: none; padding: 2px 0; color: {c.accent}; text-decoration: underline; }}
     QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"] {{ border-color: #e5484d; }}
     QPushButton {{ border: 1px solid {c.border}; border-radius: 6px; padding: 5px 12px; background: {c.card}; }}
     QPushButton:hover {{ border-color: {c.accent}; }}
     QPushButton#Primary {{ background: {c.accent}; color: white; border: none; font-weight: 600;
         padding: 8px 18px; }}
     QPushButton#Primary:disabled {{ background: {c.border}; color: {c.muted}; }}
+    QPushButton:focus {{ border: 2px solid {c.accent}; padding: 4px 11px; }}
+    QPushButton#Primary:focus {{ border: 2px solid {c.text}; padding: 6px 16px; }}
     QTableView, QListView {{ border: 1px solid {c.border}; border-radius: 10px; background: {c.base};
         alternate-background-color: {c.alt}; gridline-color: transparent; }}
+    QTableView:focus, QListView:focus {{ border: 2px solid {c.accent}; }}
     QHeaderView::section {{ background: {c.card}; border: none; border-bottom: 1px solid {c.border};
         padding: 5px 6px; color: {c.muted}; font-weight: 600; }}
     QSplitter::handle {{ background: transparent; }}

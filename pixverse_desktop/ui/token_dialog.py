@@ -6,10 +6,10 @@ import asyncio
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
+    QCheckBox, QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
 )
 
-from pixverse_desktop.api.errors import TOKEN_HELP_URL, ApiError
+from pixverse_desktop.api.errors import TOKEN_HELP_URL, ApiError, Unauthorized
 from pixverse_desktop.core.redact import redact
 from pixverse_desktop.storage.secrets import KeyringUnavailable
 
@@ -52,6 +52,11 @@ class TokenDialog(QDialog):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setObjectName("FieldError")
+        self.status.setVisible(False)
+        for label in (heading, intro, self.backend_label, self.status):
+            # Wrapped text takes the height it needs, never less (the dialog grows rather than clip it).
+            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+            label.setMinimumWidth(300)
 
         self.save_button = QPushButton(self.tr("Check and save"))
         self.save_button.setObjectName("Primary")
@@ -63,7 +68,8 @@ class TokenDialog(QDialog):
         self.session_button.setVisible(False)
         self.forget_button = QPushButton(self.tr("Forget saved token"))
         self.forget_button.clicked.connect(self._forget)
-        self.forget_button.setVisible(bool(manager.token) and not first_run)
+        # Only a token that is saved can be forgotten (not one held for this session or given for this run).
+        self.forget_button.setVisible(manager.where == TokenManager.KEYRING and not first_run)
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
@@ -89,13 +95,26 @@ class TokenDialog(QDialog):
             self.backend_label.setText(self.tr("The token will be stored in %s.") % info.detail)
         else:
             detail = self.manager.keyring_problem or info.detail
-            self.backend_label.setText(self.tr("No usable keyring: %s You can still use the token for this "
+            self.backend_label.setText(self.tr("No usable keyring: %s. You can still use the token for this "
                                                "session only; it is then held in memory and forgotten when "
-                                               "the app closes.") % detail)
+                                               "the app closes.") % detail.rstrip(". "))
             self.session_button.setVisible(True)
             self.save_button.setVisible(False)
             self.session_button.setObjectName("Primary")
             self.session_button.setDefault(True)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grows the dialog to the height its wrapped texts need at the current width (texts change after
+        it is shown: the keyring note, errors)."""
+        layout = self.layout()
+        layout.activate()
+        need = (layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth()
+                else layout.totalSizeHint().height())
+        need = max(need, layout.totalMinimumSize().height())
+        self.setMinimumHeight(need)
+        if self.height() < need:
+            self.resize(self.width(), need)
 
     def _changed(self) -> None:
         ok = bool(self.edit.text().strip()) and self._task is None
@@ -108,11 +127,19 @@ class TokenDialog(QDialog):
 
     async def _submit(self, token: str, session_only: bool) -> None:
         self.status.setObjectName("Muted")
+        self.status.setStyleSheet("")
         self.status.setText(self.tr("Checking the token with useapi.net…"))
+        self.status.setVisible(True)
+        self._fit()
         self._changed()
         try:
             try:
                 await self.manager.verify(token)
+            except Unauthorized:
+                # Not the app-wide message: it points to Settings → API token, and this is that place.
+                self._error(self.tr("This token was not accepted by useapi.net. Check that you pasted all "
+                                    "of it, or get a new one."))
+                return
             except ApiError as exc:
                 self._error(exc.user_message)
                 return
@@ -135,6 +162,8 @@ class TokenDialog(QDialog):
         self.status.setObjectName("FieldError")
         self.status.setStyleSheet("color:#e5484d;")
         self.status.setText(redact(text))
+        self.status.setVisible(True)
+        self._fit()
 
     def _forget(self) -> None:
         async def forget() -> None:

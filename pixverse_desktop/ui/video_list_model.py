@@ -60,6 +60,18 @@ class SourceItem:
         return cls(key=video.video_id, video=video, thumbnail=video.thumbnail_url)
 
 
+@dataclass(frozen=True)
+class TileText:
+    """The texts of one picker tile, worked out once per row."""
+
+    item: SourceItem
+    title: str
+    group: str         # STATUS_GROUPS value or "UPLOAD": the badge colour
+    label: str         # the badge text
+    duration: str      # "5s", or "" when unknown
+    meta: str          # resolution · creation time
+
+
 Role = Qt.ItemDataRole.UserRole
 
 
@@ -73,6 +85,7 @@ class VideoListModel(QAbstractListModel):
     ResolutionRole = Role + 7
     CreatedRole = Role + 8
     KeyRole = Role + 9
+    TileRole = Role + 10     # what a tile shows, as one TileText (the delegate asks once, not seven times)
 
     loadingChanged = Signal(bool)
     loadFailed = Signal(object)       # the ApiError (its user_message is what to show)
@@ -92,6 +105,7 @@ class VideoListModel(QAbstractListModel):
         self._task: asyncio.Task | None = None
         self._generation = 0
         self._thumb_rows: dict[str, set[str]] = {}   # url -> keys waiting for it
+        self._tiles: dict[str, TileText] = {}         # key -> texts of its tile (rows are immutable)
         self.email: str | None = None
         self.last_error: ApiError | None = None
 
@@ -113,6 +127,8 @@ class VideoListModel(QAbstractListModel):
             return video.prompt or self.tr("(no prompt)")
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{self.data(index, self.StatusLabelRole)}: {item.title}"
+        if role == self.TileRole:
+            return self._tile(item)
         if role == self.ItemRole:
             return item
         if role == self.KeyRole:
@@ -269,6 +285,21 @@ class VideoListModel(QAbstractListModel):
     def thumbnail_url(self, key: str) -> str:
         item = self.find(key)
         return item.thumbnail if item else ""
+
+    def _tile(self, item: SourceItem) -> "TileText":
+        tile = self._tiles.get(item.key)
+        if tile is None or tile.item is not item:
+            video = item.video
+            group = status_group(video.status) if video is not None else "UPLOAD"
+            label = video.status_label if video is not None else self.tr("UPLOADED")
+            duration = (video.video_duration or video.duration) if video is not None else 0
+            meta = " · ".join(p for p in ((video.resolution if video is not None else ""),
+                                          created_text(video.created_at if video is not None else None)) if p)
+            tile = TileText(item, item.title, group, label or group, f"{duration}s" if duration else "", meta)
+            if len(self._tiles) > 4 * len(self._items) + 64:
+                self._tiles.clear()   # keys of rows that are gone
+            self._tiles[item.key] = tile
+        return tile
 
     # -- thumbnails -----------------------------------------------------------------------------
 

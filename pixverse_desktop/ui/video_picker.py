@@ -42,6 +42,7 @@ class VideoPicker(QWidget):
         self.uploader = uploader
         self.thumb_dir = Path(thumb_dir) if thumb_dir else None
         self._upload_task: asyncio.Task | None = None
+        self.has_token: Callable[[], bool] = lambda: True   # the window tells whether a token is set
 
         self.proxy = VideoFilterProxy(self)
         self.proxy.setSourceModel(model)
@@ -90,6 +91,12 @@ class VideoPicker(QWidget):
         self.view.selectionModel().currentChanged.connect(self._current_changed)
         self.view.setMinimumWidth(TILE.width() + 24)
 
+        self.empty_label = QLabel(self.tr("No videos match the filter"))
+        self.empty_label.setObjectName("Muted")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setAccessibleName(self.tr("No videos match the filter"))
+        self.empty_label.setVisible(False)
+
         self.state_label = QLabel()
         self.state_label.setObjectName("Muted")
         self.state_label.setWordWrap(True)
@@ -123,12 +130,17 @@ class VideoPicker(QWidget):
         layout.addLayout(head)
         layout.addLayout(filters)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty_label)
         layout.addWidget(self.state_label)
         layout.addLayout(upload)
 
         model.loadingChanged.connect(self._update_state)
         model.loadFailed.connect(self._load_failed)
         model.pageLoaded.connect(lambda _n: self._update_state())
+        # The count follows what is shown: the filter, and rows added or removed later.
+        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
+                       self.proxy.layoutChanged):
+            signal.connect(self._update_state)
         order = [self.account_box, self.refresh_button, self.filter_edit, self.status_box, self.view,
                  self.add_button, self.cancel_button]
         self.tab_chain = order
@@ -161,15 +173,21 @@ class VideoPicker(QWidget):
         self.model.refresh()
 
     def _update_state(self, *_args) -> None:
+        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        self.empty_label.setVisible(total > 0 and shown == 0)
         if self.model.loading:
             self.state_label.setText(self.tr("Loading videos…"))
+        elif self.model.last_error is not None and self.model.last_error.kind is ErrorKind.ACCOUNT \
+                and not self.has_token():
+            self.state_label.setText(self.tr("Enter your API token to see your videos."))
         elif self.model.last_error is not None:
             self.state_label.setText(self.model.last_error.user_message)
         elif self.model.rowCount() == 0:
             self.state_label.setText(self.tr("No videos yet. Add a local video to start."))
         else:
-            self.state_label.setText(self.tr("%d videos") % self.model.rowCount()
-                                     + ("" if self.model.exhausted else self.tr(" (scroll for more)")))
+            videos = self.tr("1 video") if total == 1 else self.tr("%d videos") % total
+            text = videos if shown == total else self.tr("%d of %s") % (shown, videos)
+            self.state_label.setText(text + ("" if self.model.exhausted else self.tr(" (scroll for more)")))
 
     def _load_failed(self, error: ApiError) -> None:
         if error.kind is ErrorKind.ACCOUNT:

@@ -1,0 +1,169 @@
+"""Problems a new user found: the first-run Cancel, token dialogs that clip their text, the Settings token
+note, the picker's count, focus rings, tab order, Settings' fast-motion rule, and small wording."""
+
+from __future__ import annotations
+
+import keyring
+from keyring.backends import fail
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from pixverse_desktop.api.errors import Unauthorized
+from pixverse_desktop.api.validate import FAST_MOTION_RULE
+from pixverse_desktop.app import AppOptions
+from pixverse_desktop.core.paths import log_dir
+from pixverse_desktop.storage.secrets import BackendInfo, MemoryTokenStore
+from pixverse_desktop.storage.settings import Settings
+from pixverse_desktop.ui import menus, theme
+from pixverse_desktop.ui.account_banner import AccountBanner
+from pixverse_desktop.ui.settings_dialog import SettingsDialog
+from pixverse_desktop.ui.token_dialog import TokenDialog
+from pixverse_desktop.ui.token_manager import TokenManager
+
+import pytest
+
+from pixverse_desktop.api.schemas import Video
+
+from .conftest import FAST_ENGINE, sim_config
+from .test_token import _dialog, _start_async
+
+
+@pytest.fixture
+def light(qapp):
+    yield theme.apply_theme(qapp, "light")
+
+
+async def _refuse(_token: str) -> None:
+    raise Unauthorized("refused")
+
+
+def _manager(where: str = "") -> TokenManager:
+    manager = TokenManager(MemoryTokenStore(None), _refuse)
+    if where:
+        manager.token, manager.where = "tok-123", where
+
+    async def info() -> BackendInfo:
+        return BackendInfo("SecretService", True, "the Secret Service keyring of this desktop session")
+    manager.backend_info = info
+    return manager
+
+
+def test_cancel_on_first_run_is_not_a_rejected_token(qapp, aio, sim_thread, tmp_path, _isolated_dirs,
+                                                     monkeypatch):
+    monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
+    th = sim_thread(sim_config())
+    app, started = _start_async(qapp, AppOptions(api_base=th.base_url, data_dir=tmp_path / "data",
+                                                 theme="light", engine_overrides=dict(FAST_ENGINE)))
+    try:
+        dialog = aio.until(lambda: _dialog(qapp), 15, "the token dialog")
+        dialog.cancel_button.click()
+        aio.until(started.done, 20, "the start-up")
+        started.result()
+        w = app.window
+        aio.until(lambda: w.banner.isVisibleTo(w), 5, "the banner")
+        aio.until(lambda: not w.video_model.loading, 5, "the list")
+        aio.sleep(0.3)
+        text = w.banner.message_text()
+        assert w.banner.kind == "no_token" and "No API token yet" in text and "not accepted" not in text
+        assert w.banner.action.text() == "Enter token…"
+        assert "not accepted" not in w.picker.state_label.text()
+    finally:
+        aio.run(app.stop())
+
+
+def test_banner_says_a_refused_token_once(qtbot):
+    banner = AccountBanner()
+    qtbot.addWidget(banner)
+    banner.show_problem("unauthorized", Unauthorized("x").user_message)
+    assert banner.message_text().count("Enter a valid token") == 1
+
+
+def test_token_dialog_error_fits_and_does_not_point_to_settings(qapp, qtbot, aio, light):
+    for first_run, where in ((True, ""), (False, TokenManager.KEYRING)):
+        dialog = TokenDialog(_manager(where), first_run=first_run)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        aio.until(lambda: dialog.backend_label.text(), 5, "the keyring note")
+        dialog.edit.setText("wrong-token")
+        dialog.save_button.click()
+        aio.until(lambda: dialog._task is None and dialog.status.isVisible(), 5, "the check")
+        assert "not accepted" in dialog.status.text() and "Settings" not in dialog.status.text()
+        aio.sleep(0.1)
+        labels = [dialog.intro, dialog.backend_label, dialog.status]
+        for label in labels:   # each wrapped label gets the height its text needs
+            assert label.height() >= label.heightForWidth(label.width()), label.text()
+        for upper, lower in zip(labels, labels[1:]):
+            assert upper.geometry().bottom() < lower.geometry().top()
+        assert dialog.status.geometry().bottom() < dialog.save_button.geometry().top()
+        dialog.close()
+
+
+def test_settings_token_note_follows_the_real_state(qapp, qtbot, aio, tmp_path):
+    settings = Settings(tmp_path / "settings.ini")
+    for where, says, forget in ((TokenManager.SESSION, "forgotten when the app closes", True),
+                                (TokenManager.KEYRING, "OS keyring", True),
+                                (TokenManager.FIXED, "not saved", False), ("", "No token is set", False)):
+        dialog = SettingsDialog(settings, _manager(where))
+        qtbot.addWidget(dialog)
+        assert says in dialog.token_note.text()
+        if where == TokenManager.SESSION:
+            assert "keyring" not in dialog.token_note.text()
+        assert dialog.forget_button.isEnabled() is forget
+    session = TokenDialog(_manager(TokenManager.SESSION), first_run=False)
+    saved = TokenDialog(_manager(TokenManager.KEYRING), first_run=False)
+    qtbot.addWidget(session)
+    qtbot.addWidget(saved)
+    assert session.forget_button.isHidden() and not saved.forget_button.isHidden()
+
+
+def test_settings_refuses_fast_motion_with_8_seconds(qapp, qtbot, aio, tmp_path):
+    dialog = SettingsDialog(Settings(tmp_path / "settings.ini"), _manager(TokenManager.KEYRING))
+    qtbot.addWidget(dialog)
+    dialog.default_duration.setCurrentIndex(dialog.default_duration.findData(8))
+    dialog.default_motion.setCurrentIndex(dialog.default_motion.findData("fast"))
+    assert not dialog.save_button.isEnabled()
+    assert FAST_MOTION_RULE in dialog.motion_error.text() and not dialog.motion_error.isHidden()
+    dialog.default_duration.setCurrentIndex(dialog.default_duration.findData(5))
+    assert dialog.save_button.isEnabled() and dialog.motion_error.isHidden()
+
+
+def test_picker_count_follows_the_filter(start_app, aio):
+    w = start_app(demo=True).window
+    picker = w.picker
+    aio.until(lambda: picker.state_label.text() == "4 videos", 5, "the count")
+    picker.filter_edit.setText("zzz-nothing-matches")
+    assert picker.state_label.text() == "0 of 4 videos" and not picker.empty_label.isHidden()
+    picker.filter_edit.clear()
+    assert picker.state_label.text() == "4 videos" and picker.empty_label.isHidden()
+    w.video_model.upsert_video(Video(video_id="new-1", status_code=1, status_name="COMPLETED",
+                                     status_final=True, prompt="a new one"))   # the list grows
+    assert picker.state_label.text() == "5 videos"
+
+
+def test_focus_ring_and_tab_order(start_app, aio):
+    sheet = theme._style_sheet(theme.current_colors())
+    assert "QPushButton:focus" in sheet and "QToolButton:focus" in sheet and "QListView:focus" in sheet
+    w = start_app(demo=True).window
+    w.activateWindow()
+    w.player.volume.setFocus()
+    aio.until(lambda: QApplication.focusWidget() is w.player.volume, 5, "the focus")
+    seen = []
+    for _ in range(10):
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+        if seen[-1] is w.picker.filter_edit:
+            break
+    assert seen[-1] is w.picker.filter_edit and w.picker.refresh_button in seen
+
+
+def test_wording_tooltips_and_logs_folder(start_app, aio, monkeypatch):
+    w = start_app(demo=True).window
+    assert w.jobs.actions_by_name["retry"].toolTip() == "Send this failed job's request again as a new job"
+    assert w.jobs.actions_by_name["rerun"].toolTip() == "Start a new job with exactly the same settings"
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda _url: False))
+    assert menus.show_logs_folder(w) is False
+    box = aio.until(lambda: w.findChild(QMessageBox, "LogsFolderBox"), 5, "the message box")
+    assert str(log_dir()) in box.informativeText()
+    box.close()
