@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("USEAPI_TOKEN", None)
 os.environ.pop("PIXVERSE_API_BASE", None)
 
 import pytest  # noqa: E402
+
+if TYPE_CHECKING:
+    from pixverse_desktop.simulator import SimulatorConfig, SimulatorThread
 
 
 @pytest.fixture(autouse=True)
@@ -22,3 +26,22 @@ def _isolated_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("PIXVERSE_DESKTOP_HOME", str(home))
     yield home
+
+
+@pytest.fixture
+def sim_thread():
+    """``sim_thread(config)`` -> a started SimulatorThread, stopped after the test."""
+    # Imported here: most test folders never start a simulator and need not load its server.
+    from pixverse_desktop.simulator import SimulatorThread
+
+    threads: list[SimulatorThread] = []
+
+    def make(config: SimulatorConfig) -> SimulatorThread:
+        th = SimulatorThread(config)
+        th.start()
+        threads.append(th)
+        return th
+
+    yield make
+    for th in threads:
+        th.stop()

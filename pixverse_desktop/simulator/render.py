@@ -12,9 +12,10 @@ import random
 import textwrap
 import threading
 from fractions import Fraction
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import av
 from PIL import Image, ImageDraw, ImageFont
@@ -82,27 +83,35 @@ class Painter:
         return image
 
 
-def _open_output(tmp: Path, width: int, height: int, fps: int):
+@contextmanager
+def _encoding(path: Path, width: int, height: int, fps: int) -> Iterator[Callable[[av.VideoFrame, int], None]]:
+    """Yields ``encode(frame, index)`` for an H.264 mp4 that appears at ``path`` only once the block
+    ends without error (the media cache trusts any file that exists); an error or a stop removes the
+    partial file instead."""
+    tmp = _tmp(path)
     container = av.open(str(tmp), mode="w", format="mp4", options={"movflags": "+faststart"})
     stream = container.add_stream("libx264", rate=fps)
     stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
     stream.time_base = Fraction(1, fps)
     stream.codec_context.gop_size = fps  # a key frame every second keeps seeking cheap
     stream.options = {"preset": "ultrafast", "crf": "30"}
-    return container, stream
 
+    def encode(frame: av.VideoFrame, index: int) -> None:
+        frame.pts = index
+        frame.time_base = Fraction(1, fps)
+        for packet in stream.encode(frame):
+            container.mux(packet)
 
-def _encode(container, stream, frame: av.VideoFrame, index: int, fps: int) -> None:
-    frame.pts = index
-    frame.time_base = Fraction(1, fps)
-    for packet in stream.encode(frame):
-        container.mux(packet)
-
-
-def _finish(container, stream) -> None:
-    for packet in stream.encode(None):
-        container.mux(packet)
-    container.close()
+    try:
+        yield encode
+        for packet in stream.encode(None):
+            container.mux(packet)
+        container.close()
+    except BaseException:
+        container.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, path)
 
 
 def _save_jpg(image: Image.Image, path: Path | None) -> None:
@@ -129,9 +138,7 @@ def render_clip(path: Path, *, width: int, height: int, seconds: int, fps: int, 
     path.parent.mkdir(parents=True, exist_ok=True)
     painter = Painter(width, height, color, title, text)
     total = seconds * fps
-    tmp = _tmp(path)
-    container, stream = _open_output(tmp, width, height, fps)
-    try:
+    with _encoding(path, width, height, fps) as encode:
         for i in range(total):
             _check(stop)
             image = painter.frame(i / fps, seconds)
@@ -139,13 +146,7 @@ def render_clip(path: Path, *, width: int, height: int, seconds: int, fps: int, 
                 _save_jpg(image, first_jpg)
             if i == total - 1:
                 _save_jpg(image, last_jpg)
-            _encode(container, stream, av.VideoFrame.from_image(image), i, fps)
-        _finish(container, stream)
-    except BaseException:
-        container.close()
-        tmp.unlink(missing_ok=True)
-        raise
-    os.replace(tmp, path)
+            encode(av.VideoFrame.from_image(image), i)
     return path
 
 
@@ -195,15 +196,13 @@ def render_extension(path: Path, *, source: Path, source_seconds: int, width: in
     an extension that visibly continues its source."""
     path.parent.mkdir(parents=True, exist_ok=True)
     painter = Painter(width, height, color, title, text)
-    tmp = _tmp(path)
-    container, stream = _open_output(tmp, width, height, fps)
     index = 0
-    try:
+    with _encoding(path, width, height, fps) as encode:
         for frame in _source_frames(source, source_seconds * fps, fps, width, height):
             _check(stop)
             if index == 0 and first_jpg is not None:
                 _save_jpg(frame.to_image(), first_jpg)
-            _encode(container, stream, frame, index, fps)
+            encode(frame, index)
             index += 1
         new_total = seconds * fps
         for i in range(new_total):
@@ -213,14 +212,8 @@ def render_extension(path: Path, *, source: Path, source_seconds: int, width: in
                 _save_jpg(image, first_jpg)
             if i == new_total - 1:
                 _save_jpg(image, last_jpg)
-            _encode(container, stream, av.VideoFrame.from_image(image), index, fps)
+            encode(av.VideoFrame.from_image(image), index)
             index += 1
-        _finish(container, stream)
-    except BaseException:
-        container.close()
-        tmp.unlink(missing_ok=True)
-        raise
-    os.replace(tmp, path)
     return path
 
 

@@ -20,23 +20,18 @@ FAST = dict(poll_min_s=0.02, poll_max_s=0.2, busy_min_s=0.05, busy_max_s=0.1, tr
 
 
 @pytest.fixture
-def sim_factory():
-    threads: list[SimulatorThread] = []
+def sim_factory(sim_thread):
+    """``sim_factory(accounts, **SimulatorConfig)`` -> a started simulator with this folder's token and
+    fast defaults (``sim_thread`` in tests/conftest.py stops it)."""
 
     def make(accounts=None, **kw) -> SimulatorThread:
         kw.setdefault("queue_seconds", 0.05)
         kw.setdefault("generate_seconds", 0.1)
         kw.setdefault("seed_videos", 2)
-        config = SimulatorConfig(token=TOKEN, accounts=accounts or [AccountConfig("a@example.com", max_jobs=2,
-                                                                                  credits=1000)], **kw)
-        th = SimulatorThread(config)
-        th.start()
-        threads.append(th)
-        return th
+        return sim_thread(SimulatorConfig(token=TOKEN, accounts=accounts or [
+            AccountConfig("a@example.com", max_jobs=2, credits=1000)], **kw))
 
-    yield make
-    for th in threads:
-        th.stop()
+    return make
 
 
 class Harness:

@@ -134,22 +134,6 @@ def start_app(aio, qapp, tmp_path):
         aio.run(app.stop(), timeout=30)
 
 
-@pytest.fixture
-def sim_thread():
-    """``sim_thread(config)`` -> a started SimulatorThread, stopped after the test."""
-    threads: list[SimulatorThread] = []
-
-    def make(config: SimulatorConfig | None = None) -> SimulatorThread:
-        th = SimulatorThread(config or sim_config())
-        th.start()
-        threads.append(th)
-        return th
-
-    yield make
-    for th in threads:
-        th.stop()
-
-
 def extend_posts(th: SimulatorThread) -> list:
     return th.call(lambda: th.sim.api_requests("/videos/extend-v3", "POST"))
 
