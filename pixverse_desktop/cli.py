@@ -25,7 +25,7 @@ from pixverse_desktop.core.redact import register_secret
 from pixverse_desktop.jobs.downloads import Downloader, result_file_name
 from pixverse_desktop.jobs.engine import EngineConfig, JobEngine
 from pixverse_desktop.api.errors import ErrorKind
-from pixverse_desktop.jobs.models import AccountProblem, Job, JobState
+from pixverse_desktop.jobs.models import Job, JobState
 from pixverse_desktop.jobs.store import JobStore
 
 COMMANDS = {"extend", "videos", "jobs", "download"}
@@ -230,13 +230,11 @@ async def cmd_extend(args: argparse.Namespace) -> int:
                     say(f"  {done * 100 // max(total, 1)}% ({done // 1024} of {total // 1024} KiB)")
 
             video_path = (await session.client.upload_file(args.file, args.email, progress)).path
-        problems: list[AccountProblem] = []
-        engine.subscribe(lambda event: isinstance(event, AccountProblem) and problems.append(event))
         await engine.start()
-        _stop_on_problem(problems)  # e.g. the token was refused by GET /accounts: nothing is sent
+        _stop_on_problem(engine)  # e.g. the token was refused by GET /accounts: nothing is sent
         job = engine.submit(_request_from_args(args, video_path))
         say(f"Job {job.id[:8]} created: {JobState.PENDING.label}")
-        job = await _follow(engine, job, args, problems)
+        job = await _follow(engine, job, args)
     finally:
         await engine.stop()
         await session.close()
@@ -253,17 +251,17 @@ PROBLEM_EXIT = {"unauthorized": EXIT_AUTH, "credits": EXIT_CREDITS, "pending_err
 UNSENT = (JobState.PENDING, JobState.WAITING_SLOT)
 
 
-def _stop_on_problem(problems: list[AccountProblem]) -> None:
-    if problems:
-        raise CliError(problems[-1].message, PROBLEM_EXIT.get(problems[-1].kind, EXIT_ERROR))
+def _stop_on_problem(engine: JobEngine) -> None:
+    problem = engine.latest_problem()
+    if problem is not None:
+        raise CliError(problem.message, PROBLEM_EXIT.get(problem.kind, EXIT_ERROR))
 
 
-async def _follow(engine: JobEngine, job: Job, args: argparse.Namespace,
-                  problems: list[AccountProblem]) -> Job:
+async def _follow(engine: JobEngine, job: Job, args: argparse.Namespace) -> Job:
     """Report changes on stderr until the job is accepted (or final, with --wait). A job that was not
     sent when this returns or fails is cancelled, so a later run never sends it behind the user's back."""
     try:
-        return await _watch(engine, job, args, problems)
+        return await _watch(engine, job, args)
     finally:
         current = engine.get(job.id)
         if current is not None and current.state in UNSENT:
@@ -271,15 +269,14 @@ async def _follow(engine: JobEngine, job: Job, args: argparse.Namespace,
             say("  The job was not sent and has been cancelled.")
 
 
-async def _watch(engine: JobEngine, job: Job, args: argparse.Namespace,
-                 problems: list[AccountProblem]) -> Job:
+async def _watch(engine: JobEngine, job: Job, args: argparse.Namespace) -> Job:
     changed = asyncio.Event()
     engine.subscribe(lambda event: changed.set())
     started, busy_since, last_line = time.monotonic(), None, ""
     while True:
         job = engine.get(job.id) or job
         if job.state in UNSENT:
-            _stop_on_problem(problems)  # parked behind an account problem: it would wait for ever
+            _stop_on_problem(engine)  # parked behind an account problem: it would wait for ever
         line = f"  {job.state.label}: {job.message}" if job.message != job.state.label else f"  {job.state.label}"
         if line != last_line:
             say(line)

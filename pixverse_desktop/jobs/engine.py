@@ -68,7 +68,7 @@ class JobEngine:
         self._tasks: set[asyncio.Task] = set()
         self._sending: set[str] = set()
         self._pollers: dict[str, AccountPoller] = {}
-        self._parked: dict[str | None, str] = {}  # lane -> why submissions wait (None key: every lane)
+        self._parked: dict[str | None, AccountProblem] = {}  # lane -> why submissions wait (None: every lane)
         self._wake = asyncio.Event()
         self._started = False
         self.closing = False
@@ -122,7 +122,13 @@ class JobEngine:
         return self._jobs.get(job_id) or self.store.get(job_id)
 
     def parked_reason(self, email: str | None) -> str | None:
-        return self._parked.get(None) or self._parked.get(email)
+        problem = self._parked.get(None) or self._parked.get(email)
+        return problem.message if problem else None
+
+    def latest_problem(self) -> AccountProblem | None:
+        """The newest account or token problem that still holds submissions back, for a caller (the CLI)
+        that has one job and would otherwise wait for ever behind it."""
+        return next(reversed(self._parked.values()), None)
 
     # -- commands -------------------------------------------------------------------------------
 
@@ -379,10 +385,9 @@ class JobEngine:
             self.park(job.account, "pending_error", exc.user_message)
 
     def park(self, lane: str | None, kind: str, message: str) -> None:
-        first = lane not in self._parked
-        self._parked[lane] = message
-        if first:  # one banner per problem, not one per waiting job
-            self._emit(AccountProblem(lane, kind, message))
+        if lane not in self._parked:  # one banner per problem, not one per waiting job
+            self._parked[lane] = problem = AccountProblem(lane, kind, message)
+            self._emit(problem)
 
     def _unpark(self, lane: str | None) -> None:
         if self._parked.pop(lane, None) is not None:
