@@ -87,11 +87,11 @@ class JobEngine:
             except Exception:  # a broken listener must not stop the engine
                 log.exception("engine listener failed")
 
-    def publish(self, job: Job, *, durable: bool = False, persist: bool = True) -> Job:
+    def publish(self, job: Job, *, persist: bool = True) -> Job:
         """Record a new snapshot of a job (journal first), then tell the listeners."""
         if persist:
             try:
-                self.store.save(job, durable=durable)
+                self.store.save(job)
             except DuplicateVideoId as clash:
                 # The service answered with an id an older job holds: the older record is the stale
                 # one (a server that forgot its videos). Keep it, without the id, and say so.
@@ -102,7 +102,7 @@ class JobEngine:
                 self.store.save(stale)
                 if stale.id in self._jobs:
                     self.publish(stale, persist=False)
-                self.store.save(job, durable=durable)
+                self.store.save(job)
         if job.hidden and job.state.is_final:
             self._jobs.pop(job.id, None)
         else:
@@ -336,8 +336,8 @@ class JobEngine:
             if job is None or job.state not in (JobState.PENDING, JobState.WAITING_SLOT):
                 return  # removed (cancelled) after it was scheduled
             job = self.publish(job.evolve(state=JobState.SUBMITTING, submitted_at=self.clock(),
-                                          message=JobState.SUBMITTING.label, next_try_at=None),
-                               durable=True)
+                                          message=JobState.SUBMITTING.label, next_try_at=None))
+            await self.store.sync()   # on disk before the credits are spent, even through a power cut
             try:
                 video_id = await self.client.extend(job.request)
             except ApiError as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import sqlite3
 from pathlib import Path
 
@@ -26,14 +28,19 @@ class JobStore:
     def open(cls, data_dir: str | Path) -> "JobStore":
         return cls(Journal(Path(data_dir) / "jobs.sqlite3"))
 
-    def save(self, job: Job, *, durable: bool = False) -> None:
+    def save(self, job: Job) -> None:
         try:
-            self.journal.save(job.to_dict(), durable=durable)
+            self.journal.save(job.to_dict())
         except sqlite3.IntegrityError:
             other = self.by_video_id(job.video_id) if job.video_id else None
             if other is None or other.id == job.id:
                 raise
             raise DuplicateVideoId(other) from None
+
+    async def sync(self) -> None:
+        """Every save so far survives a power cut once this returns (the fsync runs in a worker
+        thread, never on the caller's loop)."""
+        await asyncio.to_thread(self.journal.sync)
 
     def get(self, job_id: str) -> Job | None:
         record = self.journal.get(job_id)

@@ -259,3 +259,29 @@ def test_a_reused_video_id_does_not_stop_the_engine(sim_factory, harness, tmp_pa
     assert second.video_id == first.video_id  # the clash this test is about really happened
     assert old.video_id is None and "reused" in old.message and old.state is JobState.COMPLETED
     assert len({j.video_id for j in jobs if j.video_id}) == len([j for j in jobs if j.video_id])
+
+
+def test_the_submitting_record_is_synced_to_disk_before_the_post(sim_factory, harness):
+    """Durability before spending credits: the journal's fsync completes before POST /videos/extend-v3
+    is sent, and what it made durable already says SUBMITTING."""
+    th = sim_factory()
+    seen = []
+
+    async def main():
+        async with harness(th) as h:
+            source = await h.seed_video("a@example.com")
+            real_sync = h.engine.store.sync
+
+            async def sync():
+                posts = th.call(lambda: sum(1 for r in th.sim.state.requests if r.method == "POST"))
+                states = [j.state for j in h.engine.store.all() if j.request.prompt == "durable"]
+                await real_sync()
+                seen.append((posts, states))
+
+            h.engine.store.sync = sync
+            job = h.engine.submit(ExtendRequest(prompt="durable", video_id=source))
+            return await h.engine.wait_final(job.id, timeout=30)
+
+    final = asyncio.run(main())
+    assert final.state is JobState.COMPLETED
+    assert seen == [(0, [JobState.SUBMITTING])]

@@ -91,3 +91,31 @@ def test_a_damaged_row_does_not_hide_the_others(tmp_path):
 def test_unknown_state_in_an_old_row_needs_attention():
     job = Job.from_dict({"id": "x", "state": "EXPLODED", "request": {"prompt": "p"}})
     assert job.state is JobState.NEEDS_ATTENTION
+
+
+def test_sync_fsyncs_the_write_ahead_log_off_the_callers_loop(tmp_path, monkeypatch):
+    import asyncio
+    import os
+    import threading
+
+    synced = []
+    real_fsync = os.fsync
+
+    def spy(fd):
+        synced.append((os.readlink(f"/proc/self/fd/{fd}"), threading.current_thread() is threading.main_thread()))
+        real_fsync(fd)
+
+    store = JobStore.open(tmp_path)
+    store.save(make_job(state=JobState.SUBMITTING))
+    monkeypatch.setattr(os, "fsync", spy)
+    asyncio.run(store.sync())
+    assert synced and synced[0][0].endswith("jobs.sqlite3-wal")
+    assert synced[0][1] is False, "the fsync must run in a worker thread, not on the loop's thread"
+    store.close()
+
+
+def test_sync_without_a_log_is_a_no_op(tmp_path):
+    journal = Journal(tmp_path / "j.sqlite3")
+    journal.close()
+    (tmp_path / "j.sqlite3-wal").unlink(missing_ok=True)
+    journal.sync()
