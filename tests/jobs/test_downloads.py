@@ -82,3 +82,61 @@ def test_auto_download_saves_finished_results_into_the_library(sim_factory, harn
     assert saved.name.startswith("escape-attempt-") and saved.suffix == ".mp4"
     record = th.call(lambda: th.sim.state.find_video(job.video_id))
     assert sha256(saved) == sha256(th.run(th.sim.media.video_file(record)))
+
+
+def test_a_large_body_bypasses_h11_and_arrives_whole(sim_factory, tmp_path, monkeypatch):
+    """The direct read (jobs/downloads.py) is what makes downloads fast; make sure it is the path taken
+    and that what it writes is exact."""
+    import h11
+
+    fed = []
+    original = h11.Connection.receive_data
+    monkeypatch.setattr(h11.Connection, "receive_data", lambda self, data: (fed.append(len(data)),
+                                                                            original(self, data))[1])
+    th = sim_factory()
+    blob = th.run(th.sim.media.blob_file(24))
+
+    async def main():
+        async with make_http_client() as http:
+            return await Downloader(http, tmp_path).fetch(th.sim.root_url + "/media/blob/24mb.mp4", "b.mp4")
+
+    path = asyncio.run(main())
+    assert sha256(path) == sha256(blob)
+    assert sum(fed) < 6 * 1024 * 1024, "most of the body should not go through h11"
+
+
+async def serve_raw(reply: bytes):
+    """A loopback server that answers any request with ``reply`` verbatim, then closes."""
+    async def handle(reader, writer):
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(reply)
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    return server, f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/clip.mp4"
+
+
+def test_a_body_cut_short_keeps_the_part_to_resume(tmp_path):
+    async def main():
+        server, url = await serve_raw(b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n" + b"x" * 400_000)
+        async with server, make_http_client() as http:
+            with pytest.raises(DownloadError, match="incomplete"):
+                await Downloader(http, tmp_path).fetch(url, "cut.mp4")
+
+    asyncio.run(main())
+    assert (tmp_path / "cut.mp4.part").stat().st_size == 400_000
+    assert not (tmp_path / "cut.mp4").exists()
+
+
+def test_a_chunked_body_without_a_length_still_downloads(tmp_path):
+    chunks = [b"a" * 70_000, b"b" * 5, b"c" * 300_000]
+    body = b"".join(b"%x\r\n%s\r\n" % (len(c), c) for c in chunks) + b"0\r\n\r\n"
+
+    async def main():
+        server, url = await serve_raw(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + body)
+        async with server, make_http_client() as http:
+            return await Downloader(http, tmp_path).fetch(url, "chunked.mp4")
+
+    path = asyncio.run(main())
+    assert path.read_bytes() == b"".join(chunks)
