@@ -20,6 +20,7 @@ from pixverse_desktop.jobs.models import Job, JobState
 from . import shortcuts
 from .job_delegates import ProgressDelegate, StatusDelegate
 from .job_table_model import COLUMNS, JobTableModel
+from .theme import OpaqueViewport
 
 
 class JobTable(QWidget):
@@ -37,6 +38,7 @@ class JobTable(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(model)
         self.view = QTableView()
+        OpaqueViewport(self.view)   # repaints without the frame behind (see theme.py)
         self.view.setAccessibleName(self.tr("Jobs"))
         self.view.setModel(self.proxy)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QStyleFactory
 
 ACCENT = QColor("#7c5cff")
 
@@ -103,7 +103,7 @@ def _style_sheet(c: Colors) -> str:
     QPushButton:focus {{ border: 2px solid {c.accent}; padding: 4px 11px; }}
     QPushButton#Primary:focus {{ border: 2px solid {c.text}; padding: 6px 16px; }}
     QTableView, QListView {{ border: 1px solid {c.border}; border-radius: 10px; background: {c.base};
-        alternate-background-color: {c.alt}; gridline-color: transparent; }}
+        alternate-background-color: {c.alt}; gridline-color: transparent; padding: 3px; }}
     QTableView:focus, QListView:focus {{ border: 2px solid {c.accent}; }}
     QHeaderView::section {{ background: {c.card}; border: none; border-bottom: 1px solid {c.border};
         padding: 5px 6px; color: {c.muted}; font-weight: 600; }}
@@ -196,3 +196,33 @@ class ThemeController(QObject):
             self.colors = apply_theme(self.app, "dark" if colors.dark else "light")
             self.changed.emit(self.colors)
         return self.colors
+
+
+_REPOLISHED = (QEvent.Type.Polish, QEvent.Type.StyleChange)
+
+
+class OpaqueViewport(QObject):
+    """Keeps an item view's viewport painting its own opaque background.
+
+    A style sheet that styles an item view leaves its viewport transparent (the view's rounded frame
+    paints the background), so every repaint of the list also repainted the frame and the card behind
+    it through the style-sheet engine: 2.7 ms per picker repaint, 1.6 ms opaque, and the lists repaint
+    all the time while videos page in and jobs run (bench_stall). The sheet's padding keeps the square
+    viewport inside the frame's rounded corners. Style-sheet polishing (first show, theme change)
+    makes the viewport transparent again, so this re-applies after each.
+    """
+
+    def __init__(self, view: QAbstractScrollArea) -> None:
+        super().__init__(view)
+        self._viewport = view.viewport()
+        self._viewport.installEventFilter(self)
+        self._apply()
+
+    def _apply(self) -> None:
+        self._viewport.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, False)
+        self._viewport.setAutoFillBackground(True)   # the palette's Base, which the theme sets
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() in _REPOLISHED:
+            self._apply()
+        return False

@@ -19,6 +19,7 @@ from pixverse_desktop.api.validate import VIDEO_UPLOAD_TYPES, UPLOAD_TYPES
 from pixverse_desktop.media.probe import probe_video
 
 from .icons import glyph
+from .theme import OpaqueViewport
 from .video_delegate import TILE, VideoDelegate
 from .video_filter_proxy import VideoFilterProxy
 from .video_list_model import STATUS_GROUPS, SourceItem, VideoListModel
@@ -76,6 +77,7 @@ class VideoPicker(QWidget):
             lambda: self.proxy.set_status(self.status_box.currentData()))
 
         self.view = QListView()
+        OpaqueViewport(self.view)   # repaints without the frame behind (see theme.py)
         self.view.setAccessibleName(self.tr("Videos"))
         self.view.setModel(self.proxy)
         self.view.setItemDelegate(VideoDelegate(self.view))
