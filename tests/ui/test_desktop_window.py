@@ -255,3 +255,32 @@ def test_settings_apply_live_and_files_from_the_command_line(start_app, aio, qap
         assert app.theme.mode == "dark" and app.settings.get("theme") == "dark"
     finally:
         theme.apply_theme(qapp, "light")
+
+
+def test_lists_keep_opaque_viewports_through_theme_changes(start_app, aio, qapp):
+    """The picker and job table paint their own background (cheap repaints); the style sheet's
+    polishing, at first show and on every theme change, would make them transparent again."""
+    app = start_app(demo=True)
+    views = [app.window.picker.view, app.window.jobs.view]
+
+    def opaque(view):
+        viewport = view.viewport()
+        return (viewport.autoFillBackground()
+                and not viewport.testAttribute(Qt.WidgetAttribute.WA_StyledBackground))
+
+    assert all(opaque(v) for v in views)
+    try:
+        app.theme.set_mode("dark")
+        assert all(opaque(v) for v in views)
+        base = views[0].viewport().palette().color(QPalette.ColorRole.Base)
+        assert base.lightness() < 128   # the background it fills follows the theme
+    finally:
+        theme.apply_theme(qapp, "light")
+    # a list view without the helper is what the style sheet leaves: transparent
+    from PySide6.QtWidgets import QListView
+
+    plain = QListView(app.window)
+    plain.show()
+    qapp.processEvents()
+    assert not opaque(plain)
+    plain.deleteLater()
