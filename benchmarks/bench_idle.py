@@ -76,7 +76,7 @@ async def scenario(qapp) -> dict:
     import psutil
 
     from pixverse_desktop.api import ExtendRequest
-    from pixverse_desktop.app import Application, AppOptions, wait_first_paint
+    from pixverse_desktop.app import Application, AppOptions, wait_videos_painted
     from pixverse_desktop.simulator import AccountConfig, SimulatorConfig
 
     config = SimulatorConfig.demo()
@@ -88,7 +88,7 @@ async def scenario(qapp) -> dict:
         app = Application(qapp, AppOptions(demo=True, data_dir=data, sim_config=config, ask_token=False))
         try:
             window = await app.start()
-            await wait_first_paint(window)
+            await wait_videos_painted(window)
             engine = app.engine
             sources = {e: (await app.client.list_videos(e, limit=1))[0].video_id for e in engine.accounts}
             jobs = [engine.submit(ExtendRequest(prompt=f"idle {i}", email=e, video_id=sources[e]))

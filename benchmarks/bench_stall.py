@@ -72,7 +72,7 @@ async def scenario(qapp, base_url: str | None, sim_thread_config, sim_pid: int |
     import psutil
 
     from pixverse_desktop.api import ExtendRequest
-    from pixverse_desktop.app import Application, AppOptions, wait_first_paint
+    from pixverse_desktop.app import Application, AppOptions, wait_videos_painted
 
     with tempfile.TemporaryDirectory() as data:
         if base_url:
@@ -84,7 +84,7 @@ async def scenario(qapp, base_url: str | None, sim_thread_config, sim_pid: int |
         app = Application(qapp, options)
         try:
             window = await app.start()
-            await wait_first_paint(window)
+            await wait_videos_painted(window)
             progress("window painted")
             beat = Heartbeat()
             beat.start()

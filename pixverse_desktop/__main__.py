@@ -15,6 +15,7 @@ from pathlib import Path
 
 log = logging.getLogger("pixverse_desktop")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+FROZEN_SIMULATOR_FLAG = "--run-demo-simulator"   # simulator.process.FROZEN_FLAG (not imported: cost)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -69,6 +70,20 @@ def _cli_commands() -> frozenset[str]:
 
 
 def run_gui(args: argparse.Namespace) -> int:
+    sim_process = None
+    if args.demo:
+        # First, before Qt and the app load: the simulator then starts on the other core meanwhile.
+        from pixverse_desktop.simulator.process import SimulatorProcess
+
+        sim_process = SimulatorProcess.spawn()
+    try:
+        return _run_window(args, sim_process)
+    finally:
+        if sim_process is not None:
+            sim_process.stop()   # already stopped on a clean exit; here for the error paths
+
+
+def _run_window(args: argparse.Namespace, sim_process) -> int:
     import qasync
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
@@ -102,7 +117,8 @@ def run_gui(args: argparse.Namespace) -> int:
 
     loop.set_exception_handler(loop_errors)
     options = AppOptions(demo=args.demo, smoke_test=args.smoke_test, api_base=args.api_base,
-                         data_dir=args.data_dir, theme=args.theme, files=args.files)
+                         data_dir=args.data_dir, theme=args.theme, files=args.files,
+                         sim_process=sim_process)
     try:
         with loop:
             coro = run(qapp, options, hook.errors)
@@ -118,6 +134,10 @@ def run_gui(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == [FROZEN_SIMULATOR_FLAG]:   # a frozen build's demo simulator (simulator/process.py)
+        from pixverse_desktop.simulator.__main__ import main as simulator_main
+
+        sys.exit(simulator_main(argv[1:]))
     if argv and not argv[0].startswith("-") and argv[0] in _cli_commands():
         from pixverse_desktop import cli
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import ssl
 from pathlib import Path
 from typing import Any, AsyncIterator, Callable, Collection
 from urllib.parse import quote
@@ -72,11 +73,17 @@ def _remember_missing_sniffio() -> None:
         sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 
-def make_http_client(timeout: float = 30.0) -> httpx.AsyncClient:
-    """The app's single AsyncClient (shared by API calls, thumbnails and downloads)."""
+def make_http_client(timeout: float = 30.0, plain_http_only: bool = False) -> httpx.AsyncClient:
+    """The app's single AsyncClient (shared by API calls, thumbnails and downloads).
+
+    ``plain_http_only`` (demo mode, whose simulator is plain HTTP on loopback) skips loading the
+    certificate store, ~50 ms of start-up: the TLS context then trusts no certificate at all, so an
+    https URL fails verification rather than going unchecked."""
     _widen_reads()
     _remember_missing_sniffio()
+    verify: ssl.SSLContext | bool = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT) if plain_http_only else True
     return httpx.AsyncClient(
+        verify=verify,
         timeout=httpx.Timeout(timeout, connect=10.0),
         limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
         headers={"User-Agent": f"PixVerseDesktop/{__version__}"},

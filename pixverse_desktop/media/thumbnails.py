@@ -18,7 +18,6 @@ from collections import OrderedDict, deque
 from pathlib import Path
 
 import httpx
-from PIL import Image
 from platformdirs import user_cache_dir
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage
@@ -40,6 +39,8 @@ def _decode(data: bytes, size: QSize) -> QImage | None:
     and ``QImage.scaled`` hold it throughout, and the GUI thread stood waiting for every thumbnail
     decoded "in the background" (measured: 2-25 ms pauses per image, bench_stall). Qt decodes what
     Pillow cannot read."""
+    from PIL import Image  # here, not at the top: off the start-up path (bench_startup)
+
     try:
         with Image.open(io.BytesIO(data)) as source:
             source.thumbnail((size.width(), size.height()), Image.Resampling.BICUBIC)  # JPEG: draft first

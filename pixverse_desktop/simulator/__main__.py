@@ -1,19 +1,22 @@
 """``python -m pixverse_desktop.simulator`` / ``pixverse-simulator``: run the simulator from a shell.
 
 Prints the base URL, the token and the accounts (as KEY=value lines a script can parse, plus a
-ready-to-paste curl line), flushes, then serves until SIGINT or SIGTERM.
+ready-to-paste curl line), flushes, then serves until SIGINT or SIGTERM. The app's --demo mode runs it
+as a child process (simulator/process.py) with ``--announce`` and ``--exit-with-stdin``.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import signal
 import sys
+import threading
 from typing import Sequence
 
 from .config import AccountConfig, SimulatorConfig
-from .runner import Simulator
+from .process import ANNOUNCE
 
 
 def parse_accounts(spec: str) -> list[AccountConfig]:
@@ -49,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--generate-seconds", type=float, help="how long a job stays GENERATING (default 6)")
     parser.add_argument("--seed-videos", type=int, help="sample videos per account at start-up (default 8)")
     parser.add_argument("--media-dir", help="where rendered media is cached (default: a temp dir)")
+    parser.add_argument("--announce", action="store_true",
+                        help=f"print one line '{ANNOUNCE} {{json}}' (base URL, token, clock) once listening, "
+                             "instead of the human-readable banner")
+    parser.add_argument("--exit-with-stdin", action="store_true",
+                        help="stop when standard input closes (the parent process ended, however it ended)")
     return parser
 
 
@@ -66,7 +74,10 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
     return config
 
 
-async def serve(config: SimulatorConfig, host: str, port: int) -> None:
+async def serve(config: SimulatorConfig, host: str, port: int, announce: bool = False,
+                exit_with_stdin: bool = False) -> None:
+    from .runner import Simulator  # aiohttp and the rest: after argument errors are reported
+
     sim = Simulator(config)
     await sim.start(host, port)
     stop = asyncio.Event()
@@ -76,6 +87,39 @@ async def serve(config: SimulatorConfig, host: str, port: int) -> None:
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):  # pragma: no cover - Windows
             signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
+    if exit_with_stdin:
+        _stop_when_stdin_closes(loop, stop)
+    try:
+        if announce:
+            print(ANNOUNCE, json.dumps({"base_url": sim.base_url, "token": config.token,
+                                        "queue_seconds": config.queue_seconds,
+                                        "generate_seconds": config.generate_seconds}), flush=True)
+        else:
+            _print_banner(sim, config)
+        await stop.wait()
+    except BrokenPipeError:   # whoever started us is gone: nobody to serve
+        pass
+    finally:
+        await sim.stop()
+        if not announce:
+            print("Simulator stopped.", flush=True)
+
+
+def _stop_when_stdin_closes(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
+    """A parent killed outright (SIGKILL, a crash) cannot stop its child; the end of the pipe it held
+    is the one signal that always arrives. A daemon thread, so a signal-stopped server exits too."""
+    def wait() -> None:
+        while sys.stdin.buffer.read(4096):
+            pass
+        try:
+            loop.call_soon_threadsafe(stop.set)
+        except RuntimeError:  # the loop already ended
+            pass
+
+    threading.Thread(target=wait, name="stdin-watch", daemon=True).start()
+
+
+def _print_banner(sim, config: SimulatorConfig) -> None:
     accounts = ",".join(a.email for a in config.accounts)
     print("PixVerse simulator (useapi.net v2) is running.")
     print(f"PIXVERSE_API_BASE={sim.base_url}")
@@ -89,11 +133,6 @@ async def serve(config: SimulatorConfig, host: str, port: int) -> None:
     print(f'Try: curl "{sim.base_url}/videos/?email={first}" -H "Accept: application/json" '
           f'-H "Authorization: Bearer {config.token}"')
     print("Press Ctrl+C to stop.", flush=True)
-    try:
-        await stop.wait()
-    finally:
-        await sim.stop()
-        print("Simulator stopped.", flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -104,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
-        asyncio.run(serve(config, args.host, args.port))
+        asyncio.run(serve(config, args.host, args.port, args.announce, args.exit_with_stdin))
     except OSError as exc:
         print(f"error: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1

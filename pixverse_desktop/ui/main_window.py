@@ -7,7 +7,7 @@ import logging
 import os
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QApplication, QFrame, QLabel, QMainWindow, QSplitter, QToolBar, QVBoxLayout, QWidget,
 )
@@ -35,7 +35,6 @@ from .presets import PresetStore
 from .progress_estimate import TypicalDurations
 from .shortcuts import KeysForControls
 from .state_restore import WindowStateKeeper
-from .token_dialog import TokenDialog
 from .token_manager import TokenManager
 from .tray import TrayController
 from .window_dialogs import WindowDialogs
@@ -73,7 +72,6 @@ def card(widget: QWidget, margins: int = 10) -> QFrame:
 
 
 class MainWindow(QMainWindow):
-    firstPaint = Signal()
     quitRequested = Signal()        # File → Quit, Ctrl+Q, the tray's Quit (the window may be hidden)
     settingsApplied = Signal(object)   # frozenset of changed option keys: the app re-configures the engine
 
@@ -81,7 +79,6 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.services = s = services
         self.engine = s.engine
-        self._painted = False
         self._autoplay = True
         self._source_restored = False
         self.dialogs = WindowDialogs(self)
@@ -233,6 +230,8 @@ class MainWindow(QMainWindow):
         self.form.effect.set_effects(effects, self.services.thumbnails)
 
     async def ask_token(self, first_run: bool = True) -> bool:
+        from .token_dialog import TokenDialog  # first use only: not on the start-up path
+
         ok = await TokenDialog(self.services.tokens, self, first_run=first_run).ask()
         if ok:
             self.banner.clear()
@@ -255,12 +254,6 @@ class MainWindow(QMainWindow):
         self.picker.filter_edit.selectAll()
 
     # -- events ---------------------------------------------------------------------------------
-
-    def event(self, event) -> bool:
-        if event.type() == QEvent.Type.Paint and not self._painted:
-            self._painted = True
-            self.firstPaint.emit()
-        return super().event(event)
 
     def show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

@@ -14,10 +14,9 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog
 from qasync import asyncSlot
 
-from .about_dialog import AboutDialog
 from .form_values import preset_values
-from .settings_dialog import SettingsDialog
-from .shortcuts import ShortcutsDialog
+
+# The dialogs are imported when first opened: nobody needs them to see the window (bench_startup).
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -47,6 +46,8 @@ class WindowDialogs(QObject):
 
     @asyncSlot()
     async def settings(self) -> None:
+        from .settings_dialog import SettingsDialog
+
         w = self.window
         dialog = SettingsDialog(w.services.settings, w.services.tokens, w, presets=w.presets,
                                 form_values=lambda: preset_values(w.form), apply_preset=w.form.presets.apply_name)
@@ -56,10 +57,14 @@ class WindowDialogs(QObject):
 
     @asyncSlot()
     async def shortcuts(self) -> None:
+        from .shortcuts import ShortcutsDialog
+
         await self.run("shortcuts", ShortcutsDialog(self.window))
 
     @asyncSlot()
     async def about(self) -> None:
+        from .about_dialog import AboutDialog
+
         await self.run("about", AboutDialog(self.window))
 
     def preview_theme(self, mode: str) -> None:
