@@ -38,7 +38,7 @@ def api_base_from_env(explicit: str | None = None) -> str:
 # read, not the network, then limits a download (measured: ~200 MB/s vs ~450 MB/s with 4 MiB reads on
 # loopback). It is the most a single read may return, so a larger value costs nothing for small answers.
 _READ_BYTES = 4 * 1024 * 1024
-_TRANSPORT_READ_BYTES = 1024 * 1024
+_TRANSPORT_READ_BYTES = 2 * 1024 * 1024
 
 
 def _widen_reads() -> None:
@@ -49,10 +49,11 @@ def _widen_reads() -> None:
     if getattr(AsyncHTTP11Connection, "READ_NUM_BYTES", 0) < _READ_BYTES:
         AsyncHTTP11Connection.READ_NUM_BYTES = _READ_BYTES
     # Below httpcore, asyncio's socket transport hands over at most 256 KiB per read: on loopback a
-    # 500 MB download was ~2,500 reads, each a pause/resume of the reader, an h11 event and a loop
-    # turn. 1 MiB reads (4 MiB measured slower: a large buffer is allocated per read) took it from
-    # ~0.5x to ~0.8x curl's throughput (bench_download). Only what is waiting is read: small
-    # answers are unaffected.
+    # 500 MB download was ~2,000 reads, each a pause/resume of the reader (anyio re-registers the
+    # socket with epoll every time) and a loop turn. With the direct body read (jobs/downloads.py),
+    # 2 MiB reads measured steadiest (bench_download: 256 KiB ~0.45x curl, 1 MiB ~0.8x, 2 MiB
+    # ~0.95x, 4 MiB erratic: a buffer that large is allocated per read). Only what is waiting is
+    # read, so small answers are unaffected.
     try:
         from asyncio.selector_events import _SelectorSocketTransport
     except ImportError:  # another asyncio layout: keep its default
