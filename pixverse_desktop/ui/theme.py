@@ -158,13 +158,17 @@ class ThemeController(QObject):
 
     changed = Signal(object)   # Colors
 
-    def __init__(self, app: QApplication, mode: str = "system", parent: QObject | None = None) -> None:
+    def __init__(self, app: QApplication, mode: str = "system", parent: QObject | None = None,
+                 apply: bool = True) -> None:
+        """``apply=False`` leaves applying to a later ``set_mode``: a window built before its style
+        sheet is set is polished once, instead of once per re-parented subtree (bench_startup)."""
         super().__init__(parent)
         self.app = app
         self.mode = mode
         self.colors = LIGHT
         app.styleHints().colorSchemeChanged.connect(self._scheme_changed)
-        self.set_mode(mode)
+        if apply:
+            self.set_mode(mode)
 
     def set_mode(self, mode: str) -> Colors:
         self.mode = mode if mode in ("system", "light", "dark") else "system"
