@@ -3,11 +3,12 @@ next to a bare window (the start-up baseline: PySide6 with QtMultimedia, httpx, 
 empty QMainWindow holding a QVideoWidget) idling in its own process over the same minute.
 
 The app is built in this process exactly as ``pixverse-desktop --demo`` builds it (``Application``
-with the demo's own engine settings); only the simulator's clock is slowed so the 8 jobs (4 on each of
-two accounts) stay QUEUED/GENERATING, and so polled, for the whole minute. In demo mode the simulator
-runs in threads of the same process: CPU is counted per thread, and the simulator's threads (its
-loop, its render pool, its loop's executor) are reported apart, since they stand in for the remote
-service. RSS is the whole process, simulator included, as a demo user would see it.
+with the demo's own engine settings, which know the simulator's clock); only the simulator's clock is
+slowed so the 8 jobs (4 on each of two accounts) stay QUEUED/GENERATING, and so polled, for the whole
+minute. Given its own configuration the simulator runs in threads of this process (demo mode proper
+runs it in a child process): CPU is counted per thread, and the simulator's threads (its loop, its
+render pool, its loop's executor) are reported apart, since they stand in for the remote service.
+RSS is the whole process, simulator included (so a little more than a demo user's app process).
 
 ``IDLE_SECONDS`` shortens the measurement for quick tries; only a 60 s run is recorded.
 """

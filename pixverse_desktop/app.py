@@ -118,6 +118,8 @@ class Application:
         config = EngineConfig(poll_min_s=0.5 if o.demo else self.settings.get("poll_min_s"),
                               poll_max_s=5.0 if o.demo else self.settings.get("poll_max_s"),
                               auto_download=self.settings.get("auto_download"), library_dir=library)
+        if o.demo:   # the simulator's clock, a little under (as a learned duration would be)
+            config.expected_job_s = 0.9 * (typical.queue_s + typical.generate_s)
         for key, value in o.engine_overrides.items():
             setattr(config, key, value)
         self.store = JobStore.open(data_dir)

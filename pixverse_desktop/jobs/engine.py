@@ -50,6 +50,10 @@ class EngineConfig:
     reconcile_pages: int = 10
     auto_download: bool = False
     library_dir: str | None = None
+    # How long a job usually takes from acceptance, until one has finished on the account and the
+    # engine learns it: lets the first jobs be polled when they are due instead of by their age.
+    # Demo mode knows the simulator's clock; for the real service there is no prior (None).
+    expected_job_s: float | None = None
 
 
 class JobEngine:
@@ -459,7 +463,7 @@ class JobEngine:
         return [j for j in self._jobs.values() if j.state.is_remote and (j.account or "") == email]
 
     def typical_duration(self, email: str) -> float | None:
-        return self._typical.get(email)
+        return self._typical.get(email, self.config.expected_job_s)
 
     def apply(self, job: Job) -> Job:
         """Called by pollers with an updated snapshot."""

@@ -101,3 +101,31 @@ def test_safe_target_refuses_escapes(tmp_path):
 def test_slug():
     assert slug("A cat, jumping!  ") == "a-cat-jumping"
     assert slug("日本語") == "video"
+
+
+def test_an_expected_duration_times_the_first_polls_until_one_is_learned(tmp_path):
+    """With a prior (demo mode: the simulator's clock) a young job is polled when it is due, at most
+    every poll_max_s; without one, by a tenth of its age. A learned duration replaces the prior."""
+    from pixverse_desktop.jobs.engine import EngineConfig, JobEngine
+    from pixverse_desktop.jobs.poller import AccountPoller
+    from pixverse_desktop.jobs.store import JobStore
+
+    now = 1_000_000.0
+    job = Job(id="j", request=ExtendRequest(prompt="p", video_id="v"), state=JobState.GENERATING,
+              accepted_at=now - 20.0, created_at=now - 20.0, account="a@x.io")
+
+    def next_poll(expected):
+        engine = JobEngine(client=None, store=JobStore.open(tmp_path / str(expected)),
+                           config=EngineConfig(poll_min_s=0.5, poll_max_s=5.0, expected_job_s=expected))
+        poller = AccountPoller(engine, "a@x.io")
+        poller._last_poll = now
+        return engine, poller._next_poll_at([job], now) - now
+
+    engine, without = next_poll(None)
+    assert without == pytest.approx(2.0)              # a tenth of 20 s of age
+    engine, due_later = next_poll(3600.0)
+    assert due_later == pytest.approx(5.0)            # not due for an hour: the ceiling
+    engine, due_soon = next_poll(21.0)
+    assert due_soon == pytest.approx(1.0)             # due in a second
+    engine._typical["a@x.io"] = 100.0
+    assert engine.typical_duration("a@x.io") == 100.0 and engine.typical_duration("b@x.io") == 21.0
