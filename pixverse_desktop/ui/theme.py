@@ -108,6 +108,14 @@ def _style_sheet(c: Colors) -> str:
     QHeaderView::section {{ background: {c.card}; border: none; border-bottom: 1px solid {c.border};
         padding: 5px 6px; color: {c.muted}; font-weight: 600; }}
     QSplitter::handle {{ background: transparent; }}
+    QScrollBar:vertical {{ background: transparent; width: 10px; margin: 2px; }}
+    QScrollBar:horizontal {{ background: transparent; height: 10px; margin: 2px; }}
+    QScrollBar::handle {{ background: {c.border}; border-radius: 3px; }}
+    QScrollBar::handle:hover, QScrollBar::handle:pressed {{ background: {c.muted}; }}
+    QScrollBar::handle:vertical {{ min-height: 28px; }}
+    QScrollBar::handle:horizontal {{ min-width: 28px; }}
+    QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; }}
+    QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
     QFrame#Banner {{ border-radius: 8px; background: {'#3b1d20' if c.dark else '#fdecec'};
         border: 1px solid #e5484d; }}
     QFrame#Banner QLabel {{ color: {c.text}; }}

@@ -61,17 +61,20 @@ DURATION_BG = QColor(0, 0, 0, 170)
 class VideoDelegate(QStyledItemDelegate):
     """Paints a tile from the model's ``TileRole`` texts and its thumbnail.
 
-    A picker repaint used to cost ~13 ms for a screenful of tiles (the budget of a whole frame): the
-    thumbnail was smooth-scaled on every paint (~0.7 ms a tile), drawn through an antialiased clip
-    path, seven model roles were asked for and the badge fonts rebuilt. Now the thumbnail is scaled
-    and rounded once (an LRU of 64 tile-sized copies, ~90 KB each: a large screenful), the texts come
-    in one role and the fonts are made once per view font.
+    A picker repaint once cost ~13 ms for a screenful of tiles; with the thumbnail scaled once, one
+    model role and fonts made once it was still ~4 ms, and the picker repaints some 25 times a second
+    while videos page in and thumbnails arrive (bench_stall: a tenth of the GUI thread). So each tile
+    is drawn once into an image, kept while what it shows is unchanged (its texts, thumbnail,
+    selected/hovered state, size, colours and font: all in the key), and a paint is one image copy.
+    An LRU of 48 tiles (~130 KB each) covers a large screenful in both states.
     """
 
-    SCALED_ITEMS = 64
+    TILE_ITEMS = 48
+    SCALED_ITEMS = 16   # rounded thumbnails, for re-drawing a tile whose state changed
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self._tiles: OrderedDict[tuple, QImage] = OrderedDict()
         self._scaled: OrderedDict[tuple[int, int, int], QImage] = OrderedDict()
         self._fonts: dict[tuple[str, int], _Fonts] = {}
         self._elided: dict[tuple[str, int, str], str] = {}
@@ -124,14 +127,39 @@ class VideoDelegate(QStyledItemDelegate):
         if tile is None:
             return
         image = index.data(VideoListModel.ThumbnailRole)
-        fonts = self._fonts_for(option.font, painter.device())
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        palette = option.palette
-        rect = option.rect.adjusted(5, 5, -5, -5)
+        if image is not None and image.isNull():
+            image = None
         state = option.state
         selected = bool(state & QStyle.StateFlag.State_Selected)
         hovered = bool(state & QStyle.StateFlag.State_MouseOver)
+        palette = option.palette
+        ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
+        key = (tile.item.key, tile.title, tile.group, tile.label, tile.duration, tile.meta,
+               image.cacheKey() if image is not None else 0, selected, hovered,
+               option.rect.width(), option.rect.height(), ratio, option.font.key(),
+               palette.color(QPalette.ColorRole.Base).rgba(), palette.color(QPalette.ColorRole.Text).rgba(),
+               palette.color(QPalette.ColorRole.Mid).rgba())
+        rendered = self._tiles.get(key)
+        if rendered is None:
+            rendered = self._render(tile, image, selected, hovered, option, painter.device(), ratio)
+            self._tiles[key] = rendered
+            while len(self._tiles) > self.TILE_ITEMS:
+                self._tiles.popitem(last=False)
+        else:
+            self._tiles.move_to_end(key)
+        painter.drawImage(option.rect.topLeft(), rendered)
+
+    def _render(self, tile, image: QImage | None, selected: bool, hovered: bool, option, device,
+                ratio: float) -> QImage:
+        size = option.rect.size()
+        out = QImage(size * ratio, QImage.Format.Format_ARGB32_Premultiplied)
+        out.setDevicePixelRatio(ratio)
+        out.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(out)
+        fonts = self._fonts_for(option.font, device)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = option.palette
+        rect = QRect(0, 0, size.width(), size.height()).adjusted(5, 5, -5, -5)
 
         card = QPainterPath()
         card.addRoundedRect(QRectF(rect), 10, 10)
@@ -143,7 +171,7 @@ class VideoDelegate(QStyledItemDelegate):
         painter.drawPath(card)
 
         thumb_rect = QRect(rect.left(), rect.top(), rect.width(), THUMB_H)
-        if image is not None and not image.isNull():
+        if image is not None:
             painter.drawImage(thumb_rect.topLeft(), self._fitted(image, thumb_rect.size()))
         else:
             painter.fillPath(_thumb_clip(thumb_rect), PLACEHOLDER_BG)
@@ -170,7 +198,8 @@ class VideoDelegate(QStyledItemDelegate):
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
             painter.drawText(text_rect.translated(0, 19), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                              tile.meta)
-        painter.restore()
+        painter.end()
+        return out
 
 
 def _thumb_clip(rect: QRect) -> QPainterPath:

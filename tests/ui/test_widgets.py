@@ -141,3 +141,48 @@ def test_excepthook_shows_a_redacted_dialog_with_copy(qtbot):
     dialog.copy_details()
     assert QGuiApplication.clipboard().text() == dialog.details
     dialog.close()
+
+
+def test_picker_tiles_are_drawn_once_and_redrawn_when_what_they_show_changes(qtbot):
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QColor, QImage, QPainter, QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QListView, QStyle, QStyleOptionViewItem
+
+    from pixverse_desktop.ui.video_delegate import TILE, VideoDelegate
+    from pixverse_desktop.ui.video_list_model import TileText, VideoListModel
+
+    view = QListView()
+    qtbot.addWidget(view)
+    model = QStandardItemModel()
+    item = QStandardItem()
+    tile = TileText(SourceItem(key="v1"), "A fox in the snow", "COMPLETED", "COMPLETED", "5s", "640×360")
+    item.setData(tile, VideoListModel.TileRole)
+    model.appendRow(item)
+    delegate = VideoDelegate(view)
+    renders = []
+    real_render = delegate._render
+    delegate._render = lambda *a: renders.append(a[2:4]) or real_render(*a)
+    canvas = QImage(TILE, QImage.Format.Format_ARGB32_Premultiplied)
+
+    def paint(selected=False):
+        option = QStyleOptionViewItem()
+        option.initFrom(view)
+        option.rect = QRect(0, 0, TILE.width(), TILE.height())
+        if selected:
+            option.state |= QStyle.StateFlag.State_Selected
+        canvas.fill(Qt.GlobalColor.black)
+        painter = QPainter(canvas)
+        delegate.paint(painter, option, model.index(0, 0))
+        painter.end()
+        return canvas.pixelColor(TILE.width() // 2, 40)   # inside the thumbnail area
+
+    first = paint()
+    paint()
+    assert len(renders) == 1                                  # the second paint reused the image
+    paint(selected=True)
+    assert len(renders) == 2 and renders[-1] == (True, False)  # selection is part of what is shown
+    thumb = QImage(320, 180, QImage.Format.Format_ARGB32_Premultiplied)
+    thumb.fill(QColor("#ff0000"))
+    item.setData(thumb, VideoListModel.ThumbnailRole)
+    with_thumb = paint()
+    assert len(renders) == 3 and with_thumb != first and with_thumb.red() > 200
