@@ -31,6 +31,7 @@ from pixverse_desktop.storage.settings import Settings
 from pixverse_desktop.ui.icons import app_icon
 from pixverse_desktop.ui.main_window import MainWindow, WindowServices
 from pixverse_desktop.ui.progress_estimate import TypicalDurations
+from pixverse_desktop.ui.video_delegate import tile_shape
 from pixverse_desktop.ui.theme import ThemeController
 from pixverse_desktop.ui.token_manager import TokenManager
 
@@ -125,7 +126,8 @@ class Application:
         self.store = JobStore.open(data_dir)
         self.engine = JobEngine(self.client, self.store, config, downloader=Downloader(self.http, library))
         cache_dir = data_dir / "thumbnails" if o.demo else paths.cache_dir() / "thumbnails"
-        self.thumbnails = ThumbnailCache(self.http, cache_dir)
+        ratio = self.qapp.primaryScreen().devicePixelRatio() if self.qapp.primaryScreen() else 1.0
+        self.thumbnails = ThumbnailCache(self.http, cache_dir, tile=tile_shape(ratio))
 
         status = self._demo_status() if o.demo else ""
         self.window = MainWindow(WindowServices(

@@ -13,7 +13,6 @@ import hashlib
 import io
 import logging
 import os
-import sys
 from collections import OrderedDict, deque
 from pathlib import Path
 
@@ -24,6 +23,8 @@ from PySide6.QtGui import QImage
 
 from pixverse_desktop import APP_NAME
 
+from .tiles import FORMAT, PACKING, TileShape, shape_tile
+
 log = logging.getLogger(__name__)
 
 DEFAULT_SIZE = QSize(320, 180)
@@ -33,28 +34,25 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir(APP_NAME)) / "thumbnails"
 
 
-def _decode(data: bytes, size: QSize) -> QImage | None:
-    """Decoded and scaled to fit ``size``. Runs in a worker thread, so it must let go of the GIL while
-    it works: Pillow does (decoding and resampling release it), while PySide's ``QImage.fromData``
-    and ``QImage.scaled`` hold it throughout, and the GUI thread stood waiting for every thumbnail
+def _decode(data: bytes, size: QSize, tile: TileShape | None = None) -> tuple[QImage | None, QImage | None]:
+    """Decoded and scaled to fit ``size``, plus, with ``tile``, the same picture shaped for a picker
+    tile (``media.tiles``). Runs in a worker thread, so it must let go of the GIL while it works:
+    Pillow does (decoding and resampling release it), while PySide's ``QImage.fromData`` and
+    ``QImage.scaled`` hold it throughout, and the GUI thread stood waiting for every thumbnail
     decoded "in the background" (measured: 2-25 ms pauses per image, bench_stall). Qt decodes what
-    Pillow cannot read."""
+    Pillow cannot read (without a tile shape: the picker then shapes it itself)."""
     from PIL import Image  # here, not at the top: off the start-up path (bench_startup)
 
     try:
         with Image.open(io.BytesIO(data)) as source:
             source.thumbnail((size.width(), size.height()), Image.Resampling.BICUBIC)  # JPEG: draft first
             picture = source.convert("RGBA")
-            # Straight into the layout Qt paints fastest (premultiplied ARGB32, native byte order).
-            pixels = picture.tobytes("raw", _PACKING)
+            pixels = picture.tobytes("raw", PACKING)
+            shaped = shape_tile(picture, tile) if tile is not None else None
     except Exception:  # noqa: BLE001 - not an image Pillow reads (or not an image at all)
-        return _decode_qt(data, size)
-    image = QImage(pixels, picture.width, picture.height, picture.width * 4, _FORMAT)
-    return image.copy()   # owns its pixels (the QImage above only borrows ``pixels``)
-
-
-_PACKING, _FORMAT = (("BGRa", QImage.Format.Format_ARGB32_Premultiplied) if sys.byteorder == "little"
-                     else ("RGBa", QImage.Format.Format_RGBA8888_Premultiplied))
+        return _decode_qt(data, size), None
+    image = QImage(pixels, picture.width, picture.height, picture.width * 4, FORMAT)
+    return image.copy(), shaped   # a copy owns its pixels (the QImage above only borrows ``pixels``)
 
 
 def _decode_qt(data: bytes, size: QSize) -> QImage | None:
@@ -70,8 +68,12 @@ def _decode_qt(data: bytes, size: QSize) -> QImage | None:
 class ThumbnailCache:
     def __init__(self, http: httpx.AsyncClient | None, cache_dir: str | Path | None = None, *,
                  memory_items: int = 150, disk_max_bytes: int = 200 * 1024 * 1024,
-                 size: QSize = DEFAULT_SIZE, max_loading: int = 4, max_waiting: int = 120) -> None:
+                 size: QSize = DEFAULT_SIZE, max_loading: int = 4, max_waiting: int = 120,
+                 tile: TileShape | None = None) -> None:
+        """``tile``: also make each thumbnail shaped for a picker tile (``cached_tile``)."""
         self.http = http
+        self.tile = tile
+        self._tiles: OrderedDict[str, QImage] = OrderedDict()
         self.cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
         self.memory_items = memory_items
         self.disk_max_bytes = disk_max_bytes
@@ -105,11 +107,21 @@ class ThumbnailCache:
             self._memory.move_to_end(url)
         return image
 
-    def _remember(self, url: str, image: QImage) -> None:
-        self._memory[url] = image
-        self._memory.move_to_end(url)
-        while len(self._memory) > self.memory_items:
-            self._memory.popitem(last=False)
+    def cached_tile(self, url: str) -> QImage | None:
+        """The tile-shaped picture, if a tile shape was given and it is in memory."""
+        image = self._tiles.get(url)
+        if image is not None:
+            self._tiles.move_to_end(url)
+        return image
+
+    def _remember(self, url: str, image: QImage, shaped: QImage | None = None) -> None:
+        for memory, value in ((self._memory, image), (self._tiles, shaped)):
+            if value is None:
+                continue
+            memory[url] = value
+            memory.move_to_end(url)
+            while len(memory) > self.memory_items:
+                memory.popitem(last=False)
 
     def has_failed(self, url: str) -> bool:
         return url in self._failed
@@ -172,18 +184,18 @@ class ThumbnailCache:
 
     async def _load(self, url: str) -> QImage | None:
         path = self._path(url)
-        image = await asyncio.to_thread(self._read_disk, path)
+        image, shaped = await asyncio.to_thread(self._read_disk, path)
         if image is None:
             data = await self._download(url)
             if data is None:
                 self._failed.add(url)
                 return None
-            image = await asyncio.to_thread(self._store_disk, path, data)
+            image, shaped = await asyncio.to_thread(self._store_disk, path, data)
         if image is None:
             self._failed.add(url)
             return None
         self._failed.discard(url)
-        self._remember(url, image)
+        self._remember(url, image, shaped)
         return image
 
     async def _download(self, url: str) -> bytes | None:
@@ -206,21 +218,21 @@ class ThumbnailCache:
             return None
         return response.content
 
-    def _read_disk(self, path: Path) -> QImage | None:
+    def _read_disk(self, path: Path) -> tuple[QImage | None, QImage | None]:
         try:
             data = path.read_bytes()
         except OSError:
-            return None
+            return None, None
         try:
             os.utime(path)  # recently used: the pruning keeps it
         except OSError:
             pass
-        return _decode(data, self.size)
+        return _decode(data, self.size, self.tile)
 
-    def _store_disk(self, path: Path, data: bytes) -> QImage | None:
-        image = _decode(data, self.size)
+    def _store_disk(self, path: Path, data: bytes) -> tuple[QImage | None, QImage | None]:
+        image, shaped = _decode(data, self.size, self.tile)
         if image is None:
-            return None
+            return None, None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".tmp")
@@ -228,7 +240,7 @@ class ThumbnailCache:
             tmp.replace(path)
         except OSError as exc:
             log.warning("could not write the thumbnail cache: %s", exc)
-            return image
+            return image, shaped
         # Listing and stat-ing the whole directory is the costly part of pruning (thousands of files,
         # in Python, holding the GIL the GUI thread needs; it ran every 50 writes): the size is counted
         # once, then kept up to date, and the directory is listed only when it is over the bound.
@@ -239,7 +251,7 @@ class ThumbnailCache:
             self._disk_bytes += len(data)
         if self._writes % 50 == 0 and self._disk_bytes > self.disk_max_bytes:
             self.prune()
-        return image
+        return image, shaped
 
     def _scan_total(self) -> int:
         total = 0

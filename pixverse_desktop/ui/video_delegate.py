@@ -8,11 +8,22 @@ from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPainterPath, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate
 
+from pixverse_desktop.media.tiles import SHAPED, TileShape
+
 from .theme import ACCENT, STATUS_COLORS
 from .video_list_model import VideoListModel
 
 TILE = QSize(204, 164)
 THUMB_H = 112
+TILE_MARGIN = 5
+THUMB_RADIUS = 9
+
+
+def tile_shape(ratio: float = 1.0) -> TileShape:
+    """The shape the thumbnail cache makes picker thumbnails in (see ``media.tiles``): what
+    ``VideoDelegate._fitted`` would otherwise do on the GUI thread."""
+    return TileShape(round((TILE.width() - 2 * TILE_MARGIN) * ratio), round(THUMB_H * ratio),
+                     THUMB_RADIUS, 1, ratio)
 
 
 def badge_font(base: QFont) -> QFont:
@@ -126,7 +137,7 @@ class VideoDelegate(QStyledItemDelegate):
         tile = index.data(VideoListModel.TileRole)
         if tile is None:
             return
-        image = index.data(VideoListModel.ThumbnailRole)
+        image = index.data(VideoListModel.TileImageRole)
         if image is not None and image.isNull():
             image = None
         state = option.state
@@ -159,7 +170,7 @@ class VideoDelegate(QStyledItemDelegate):
         fonts = self._fonts_for(option.font, device)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = option.palette
-        rect = QRect(0, 0, size.width(), size.height()).adjusted(5, 5, -5, -5)
+        rect = QRect(0, 0, size.width(), size.height()).adjusted(TILE_MARGIN, TILE_MARGIN, -TILE_MARGIN, -TILE_MARGIN)
 
         card = QPainterPath()
         card.addRoundedRect(QRectF(rect), 10, 10)
@@ -172,7 +183,8 @@ class VideoDelegate(QStyledItemDelegate):
 
         thumb_rect = QRect(rect.left(), rect.top(), rect.width(), THUMB_H)
         if image is not None:
-            painter.drawImage(thumb_rect.topLeft(), self._fitted(image, thumb_rect.size()))
+            shaped = bool(image.text(SHAPED)) and image.deviceIndependentSize().toSize() == thumb_rect.size()
+            painter.drawImage(thumb_rect.topLeft(), image if shaped else self._fitted(image, thumb_rect.size()))
         else:
             painter.fillPath(_thumb_clip(thumb_rect), PLACEHOLDER_BG)
             painter.setPen(PLACEHOLDER_FG)
@@ -204,5 +216,5 @@ class VideoDelegate(QStyledItemDelegate):
 
 def _thumb_clip(rect: QRect) -> QPainterPath:
     clip = QPainterPath()
-    clip.addRoundedRect(QRectF(rect).adjusted(1, 1, -1, 0), 9, 9)
+    clip.addRoundedRect(QRectF(rect).adjusted(1, 1, -1, 0), THUMB_RADIUS, THUMB_RADIUS)
     return clip

@@ -86,6 +86,7 @@ class VideoListModel(QAbstractListModel):
     CreatedRole = Role + 8
     KeyRole = Role + 9
     TileRole = Role + 10     # what a tile shows, as one TileText (the delegate asks once, not seven times)
+    TileImageRole = Role + 11   # the thumbnail shaped for the tile when the cache makes one, else as is
 
     loadingChanged = Signal(bool)
     loadFailed = Signal(object)       # the ApiError (its user_message is what to show)
@@ -143,6 +144,9 @@ class VideoListModel(QAbstractListModel):
             return video.prompt if video is not None else ""
         if role == self.ThumbnailRole:
             return self._thumbnail(item)
+        if role == self.TileImageRole:
+            shaped = self.thumbnails.cached_tile(item.thumbnail) if self.thumbnails and item.thumbnail else None
+            return shaped if shaped is not None else self._thumbnail(item)
         if role == self.DurationRole:
             return (video.video_duration or video.duration) if video is not None else 0
         if role == self.ResolutionRole:
@@ -326,7 +330,7 @@ class VideoListModel(QAbstractListModel):
                 row = self._index.get(key)
                 if row is not None:
                     idx = self.index(row)
-                    self.dataChanged.emit(idx, idx, [self.ThumbnailRole])
+                    self.dataChanged.emit(idx, idx, [self.ThumbnailRole, self.TileImageRole])
 
 
 def created_text(value: datetime | None) -> str:

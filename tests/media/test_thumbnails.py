@@ -116,3 +116,30 @@ def test_prune_keeps_the_disk_cache_bounded(qapp, server, tmp_path):
         assert cache.prune() >= 3
 
     asyncio.run(main())
+
+
+def test_a_tile_shape_makes_a_cropped_rounded_copy_in_the_worker(qapp, server, tmp_path):
+    from pixverse_desktop.media.tiles import SHAPED, TileShape
+
+    shape = TileShape(194, 112, radius=9, inset=1)
+
+    async def main():
+        cache = _cache(server, tmp_path, tile=shape)
+        plain = await cache.get("http://media/t.jpg")
+        shaped = cache.cached_tile("http://media/t.jpg")
+        await cache.http.aclose()
+        again = _cache(server, tmp_path, tile=shape)   # from the disk cache, shaped as well
+        await again.get("http://media/t.jpg")
+        from_disk = again.cached_tile("http://media/t.jpg")
+        await again.http.aclose()
+        return plain, shaped, from_disk
+
+    plain, shaped, from_disk = asyncio.run(main())
+    assert plain.width() == 320 and plain.text(SHAPED) == ""            # the plain one is unchanged
+    for image in (shaped, from_disk):
+        assert (image.width(), image.height()) == (194, 112) and image.text(SHAPED) == "1"
+        assert image.pixelColor(97, 56).alpha() == 255                 # inside: the picture
+        assert image.pixelColor(0, 56).alpha() == 0                     # the inset edge
+        assert image.pixelColor(2, 2).alpha() == 0                      # a rounded corner
+        assert image.pixelColor(97, 56).red() > 150                     # the picture's colour
+    assert _cache(server, tmp_path).cached_tile("http://media/t.jpg") is None   # no shape, no tile

@@ -183,6 +183,47 @@ def test_picker_tiles_are_drawn_once_and_redrawn_when_what_they_show_changes(qtb
     assert len(renders) == 2 and renders[-1] == (True, False)  # selection is part of what is shown
     thumb = QImage(320, 180, QImage.Format.Format_ARGB32_Premultiplied)
     thumb.fill(QColor("#ff0000"))
-    item.setData(thumb, VideoListModel.ThumbnailRole)
+    item.setData(thumb, VideoListModel.TileImageRole)
     with_thumb = paint()
     assert len(renders) == 3 and with_thumb != first and with_thumb.red() > 200
+
+
+def test_a_thumbnail_shaped_by_the_cache_is_drawn_without_rescaling(qtbot):
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QColor, QImage, QPainter, QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QListView, QStyleOptionViewItem
+
+    from pixverse_desktop.media.tiles import SHAPED
+    from pixverse_desktop.ui.video_delegate import TILE, VideoDelegate, tile_shape
+    from pixverse_desktop.ui.video_list_model import TileText, VideoListModel
+
+    view = QListView()
+    qtbot.addWidget(view)
+    model = QStandardItemModel()
+    item = QStandardItem()
+    item.setData(TileText(SourceItem(key="v"), "t", "COMPLETED", "COMPLETED", "", ""), VideoListModel.TileRole)
+    shape = tile_shape()
+    shaped = QImage(shape.width, shape.height, QImage.Format.Format_ARGB32_Premultiplied)
+    shaped.fill(QColor("#00ff00"))
+    shaped.setText(SHAPED, "1")
+    item.setData(shaped, VideoListModel.TileImageRole)
+    model.appendRow(item)
+    delegate = VideoDelegate(view)
+    fitted = []
+    real_fitted = delegate._fitted
+    delegate._fitted = lambda *a: fitted.append(a) or real_fitted(*a)
+    option = QStyleOptionViewItem()
+    option.initFrom(view)
+    option.rect = QRect(0, 0, TILE.width(), TILE.height())
+    canvas = QImage(TILE, QImage.Format.Format_ARGB32_Premultiplied)
+    painter = QPainter(canvas)
+    delegate.paint(painter, option, model.index(0, 0))
+    painter.end()
+    assert fitted == [] and canvas.pixelColor(TILE.width() // 2, 60).green() > 200
+    plain = QImage(shape.width, shape.height, QImage.Format.Format_ARGB32_Premultiplied)
+    plain.fill(QColor("#0000ff"))   # an unshaped picture of the same size is still rounded here
+    item.setData(plain, VideoListModel.TileImageRole)
+    painter = QPainter(canvas)
+    delegate.paint(painter, option, model.index(0, 0))
+    painter.end()
+    assert len(fitted) == 1
