@@ -129,6 +129,7 @@ async def baseline(titles: list[str], size) -> dict:
 async def app_picker(base_url: str) -> dict:
     from pixverse_desktop.api import PixverseClient, make_http_client
     from pixverse_desktop.media.thumbnails import ThumbnailCache
+    from pixverse_desktop.ui.video_delegate import tile_shape
     from pixverse_desktop.ui.main_window import WindowServices
     from pixverse_desktop.ui.video_list_model import VideoListModel
     from pixverse_desktop.ui.video_picker import VideoPicker
@@ -136,7 +137,8 @@ async def app_picker(base_url: str) -> dict:
     page_size = WindowServices.page_size
     async with make_http_client() as http:
         client = PixverseClient(base_url, lambda: TOKEN, http)
-        thumbs = ThumbnailCache(http, os.path.join(os.environ["PIXVERSE_DESKTOP_HOME"], "thumbs"))
+        thumbs = ThumbnailCache(http, os.path.join(os.environ["PIXVERSE_DESKTOP_HOME"], "thumbs"),
+                                tile=tile_shape())   # as the app builds it
         fetched: list = []
 
         async def fetch(email, limit, offset):

@@ -69,10 +69,13 @@ class ThumbnailCache:
     def __init__(self, http: httpx.AsyncClient | None, cache_dir: str | Path | None = None, *,
                  memory_items: int = 150, disk_max_bytes: int = 200 * 1024 * 1024,
                  size: QSize = DEFAULT_SIZE, max_loading: int = 4, max_waiting: int = 120,
-                 tile: TileShape | None = None) -> None:
-        """``tile``: also make each thumbnail shaped for a picker tile (``cached_tile``)."""
+                 tile: TileShape | None = None, full_items: int = 48) -> None:
+        """``tile``: also make each thumbnail shaped for a picker tile (``cached_tile``); the picker
+        then uses those, and only ``full_items`` full-size pictures (the form, the job table and the
+        effects list use them) stay in memory beside ``memory_items`` tiles."""
         self.http = http
         self.tile = tile
+        self.full_items = full_items if tile is not None else memory_items
         self._tiles: OrderedDict[str, QImage] = OrderedDict()
         self.cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
         self.memory_items = memory_items
@@ -115,12 +118,13 @@ class ThumbnailCache:
         return image
 
     def _remember(self, url: str, image: QImage, shaped: QImage | None = None) -> None:
-        for memory, value in ((self._memory, image), (self._tiles, shaped)):
+        for memory, value, bound in ((self._memory, image, self.full_items),
+                                     (self._tiles, shaped, self.memory_items)):
             if value is None:
                 continue
             memory[url] = value
             memory.move_to_end(url)
-            while len(memory) > self.memory_items:
+            while len(memory) > bound:
                 memory.popitem(last=False)
 
     def has_failed(self, url: str) -> bool:

@@ -77,10 +77,10 @@ class VideoDelegate(QStyledItemDelegate):
     while videos page in and thumbnails arrive (bench_stall: a tenth of the GUI thread). So each tile
     is drawn once into an image, kept while what it shows is unchanged (its texts, thumbnail,
     selected/hovered state, size, colours and font: all in the key), and a paint is one image copy.
-    An LRU of 48 tiles (~130 KB each) covers a large screenful in both states.
+    An LRU of 32 tiles (~130 KB each) covers a large screenful in both states.
     """
 
-    TILE_ITEMS = 48
+    TILE_ITEMS = 32
     SCALED_ITEMS = 16   # rounded thumbnails, for re-drawing a tile whose state changed
 
     def __init__(self, parent=None) -> None:

@@ -143,3 +143,18 @@ def test_a_tile_shape_makes_a_cropped_rounded_copy_in_the_worker(qapp, server, t
         assert image.pixelColor(2, 2).alpha() == 0                      # a rounded corner
         assert image.pixelColor(97, 56).red() > 150                     # the picture's colour
     assert _cache(server, tmp_path).cached_tile("http://media/t.jpg") is None   # no shape, no tile
+
+
+def test_with_tiles_fewer_full_pictures_stay_in_memory(qapp, server, tmp_path):
+    from pixverse_desktop.media.tiles import TileShape
+
+    async def main():
+        cache = _cache(server, tmp_path, tile=TileShape(50, 30, radius=4), memory_items=3, full_items=2)
+        for name in "abcd":
+            await cache.get(f"http://media/{name}.jpg")
+        await cache.http.aclose()
+        return cache
+
+    cache = asyncio.run(main())
+    assert [cache.cached_tile(f"http://media/{n}.jpg") is not None for n in "abcd"] == [False, True, True, True]
+    assert [cache.cached(f"http://media/{n}.jpg") is not None for n in "abcd"] == [False, False, True, True]
