@@ -163,9 +163,11 @@ class VideoDelegate(QStyledItemDelegate):
     def _render(self, tile, image: QImage | None, selected: bool, hovered: bool, option, device,
                 ratio: float) -> QImage:
         size = option.rect.size()
-        out = QImage(size * ratio, QImage.Format.Format_ARGB32_Premultiplied)
+        # Opaque, on the view's own background (the viewport is opaque too: theme.OpaqueViewport):
+        # drawing it is then a copy, not a blend (~0.2 ms a tile less, bench_stall).
+        out = QImage(size * ratio, QImage.Format.Format_RGB32)
         out.setDevicePixelRatio(ratio)
-        out.fill(Qt.GlobalColor.transparent)
+        out.fill(option.palette.color(QPalette.ColorRole.Base))
         painter = QPainter(out)
         fonts = self._fonts_for(option.font, device)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
