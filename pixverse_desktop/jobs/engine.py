@@ -27,12 +27,12 @@ from .models import (
     AccountCleared, AccountProblem, EngineEvent, Job, JobChanged, JobRemoved, JobState, new_job_id,
 )
 from .poller import AccountPoller
-from .reconcile import match_submissions, oldest_send
+from .scheduling import dispatch
+from .reconcile import reconcile_unknown
 from .store import DuplicateVideoId, JobStore
 
 log = logging.getLogger(__name__)
 Listener = Callable[[EngineEvent], None]
-RUNNING = (JobState.SUBMITTING, JobState.QUEUED, JobState.GENERATING)
 
 
 @dataclass
@@ -216,7 +216,7 @@ class JobEngine:
         if unknown:
             for job in unknown:
                 self.publish(job.evolve(message="Checking whether the service received it…"), persist=False)
-            self._spawn(self._reconcile(unknown), "reconcile at start")
+            self._spawn(reconcile_unknown(self, unknown), "reconcile at start")
         for email in {j.account or "" for j in self._jobs.values() if j.state.is_remote}:
             self._poller(email).wake()
         if self.config.auto_download and self.downloader is not None:
@@ -281,52 +281,12 @@ class JobEngine:
         self._wake.set()
         return accounts
 
-    # -- scheduling -----------------------------------------------------------------------------
-
-    def _capacity(self, lane: str | None, job: Job) -> int:
-        if job.request.max_jobs:
-            return job.request.max_jobs
-        if lane is None:
-            return sum(a.max_jobs for a in self.accounts.values()) or self.config.default_max_jobs
-        account = self.accounts.get(lane)
-        return account.max_jobs if account else self.config.default_max_jobs
-
-    def _running(self, lane: str | None) -> int:
-        return sum(1 for j in self._jobs.values() if j.state in RUNNING and (lane is None or j.account == lane))
-
-    def _dispatch(self) -> float | None:
-        """Start every submission allowed now, in order per lane; seconds until the next due retry."""
-        now = self.clock()
-        next_due: float | None = None
-        blocked: set[str | None] = set()
-        waiting = sorted((j for j in self._jobs.values()
-                          if j.state in (JobState.PENDING, JobState.WAITING_SLOT) and j.id not in self._sending),
-                         key=lambda j: j.created_at)
-        for job in waiting:
-            lane = job.account
-            if lane in blocked or self.parked_reason(lane):
-                continue
-            if job.state is JobState.WAITING_SLOT and (job.next_try_at or 0) > now:
-                due = (job.next_try_at or now) - now
-                next_due = due if next_due is None else min(next_due, due)
-                blocked.add(lane)
-                continue
-            if self._running(lane) + self._sending_in(lane) >= self._capacity(lane, job):
-                blocked.add(lane)
-                continue
-            self._sending.add(job.id)
-            self._spawn(self._submit(job.id), f"submit {job.id}")
-        return next_due
-
-    def _sending_in(self, lane: str | None) -> int:
-        # Tasks started but not yet marked SUBMITTING (the mark happens on the task's first step).
-        return sum(1 for i in self._sending
-                   if self._jobs[i].state is not JobState.SUBMITTING and (lane is None or self._jobs[i].account == lane))
+    # -- scheduling (see scheduling.py) -------------------------------------------------------------
 
     async def _schedule_loop(self) -> None:
         while not self.closing:
             self._wake.clear()
-            delay = self._dispatch()
+            delay = dispatch(self)
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)
             except asyncio.TimeoutError:
@@ -377,7 +337,7 @@ class JobEngine:
             # The POST may have been accepted: look for it rather than sending it again.
             self.publish(job.evolve(message="No clear answer from the service; checking whether it "
                                             "received the job…", error_kind=ErrorKind.TRANSIENT))
-            self._spawn(self._reconcile([job], delay=self.config.reconcile_delay_s), f"reconcile {job.id}")
+            self._spawn(reconcile_unknown(self, [job], delay=self.config.reconcile_delay_s), f"reconcile {job.id}")
             return
         self.publish(job.evolve(state=JobState.FAILED, message=exc.user_message, error_kind=exc.kind,
                                 error_status=exc.status, finished_at=now))
@@ -398,58 +358,14 @@ class JobEngine:
             self._emit(AccountCleared(lane))
         self._wake.set()
 
-    # -- reconciliation -------------------------------------------------------------------------
+    # -- polling and downloads (see poller.py) -----------------------------------------------------
 
-    async def _reconcile(self, jobs: list[Job], delay: float = 0.0) -> None:
-        if delay:
-            await asyncio.sleep(delay)
-        lanes: dict[str | None, list[Job]] = {}
-        for job in jobs:
-            lane = job.account or (None if len(self.accounts) != 1 else next(iter(self.accounts)))
-            lanes.setdefault(lane, []).append(job)
-        for lane, lane_jobs in lanes.items():
-            emails = [lane] if lane or not self.accounts else list(self.accounts)
-            videos = []
-            for email in emails:
-                videos += await self._recent_videos(email, oldest_send(lane_jobs))
-            owned = {j.video_id for j in self.store.all(include_hidden=True) if j.video_id}
-            found = match_submissions(lane_jobs, videos, owned)
-            for job in lane_jobs:
-                current = self._jobs.get(job.id, job)
-                if current.state is not JobState.SUBMITTING:
-                    continue
-                video = found.get(job.id)
-                if video is None:
-                    self.publish(current.evolve(
-                        state=JobState.NEEDS_ATTENTION, finished_at=self.clock(), error_kind=ErrorKind.JOB,
-                        message="The service's answer to this job was lost and it is not among your "
-                                "videos, so it was probably not charged. Use Retry to send it again."))
-                    continue
-                adopted = current.evolve(state=JobState.QUEUED, video_id=video.video_id,
-                                         account=video.email or current.account, accepted_at=self.clock(),
-                                         message="Found on the service after an interrupted send")
-                self.publish(adopted)
-                self._poller(adopted.account or "").wake()
+    def wake(self) -> None:
+        """Run the scheduler now (a lane may have room again)."""
         self._wake.set()
 
-    async def _recent_videos(self, email: str | None, since: float) -> list:
-        """Pages of GET /videos back to ``since`` (retried with back-off: it is only a read)."""
-        failures = 0
-        while True:
-            try:
-                videos = []
-                async for page in self.client.iter_videos(email, self.config.page_size,
-                                                          max_pages=self.config.reconcile_pages):
-                    videos += page
-                    if page[-1].created_at and page[-1].created_at.timestamp() < since:
-                        break
-                return videos
-            except Transient:
-                failures += 1
-                await asyncio.sleep(backoff.transient_delay(failures, self.rng, self.config.transient_base_s,
-                                                            self.config.transient_max_s))
-
-    # -- polling and downloads (see poller.py) -----------------------------------------------------
+    def wake_poller(self, email: str) -> None:
+        self._poller(email).wake()
 
     def _poller(self, email: str) -> AccountPoller:
         poller = self._pollers.get(email)

@@ -8,11 +8,17 @@ the user's attention. It is never re-sent automatically: that could charge twice
 
 from __future__ import annotations
 
-from typing import Iterable
+import asyncio
+from typing import TYPE_CHECKING, Iterable
 
+from pixverse_desktop.api.errors import ErrorKind, Transient
 from pixverse_desktop.api.schemas import ExtendRequest, Video
 
-from .models import Job
+from . import backoff
+from .models import Job, JobState
+
+if TYPE_CHECKING:
+    from .engine import JobEngine
 
 # Our clock and the service's may disagree; a video created up to this long before we recorded the
 # send still counts as ours.
@@ -64,3 +70,54 @@ def match_submissions(jobs: Iterable[Job], videos: Iterable[Video], owned: set[s
 
 def oldest_send(jobs: Iterable[Job]) -> float:
     return min((j.submitted_at or j.created_at for j in jobs), default=0.0) - CLOCK_SKEW_S
+
+
+async def reconcile_unknown(engine: "JobEngine", jobs: list[Job], delay: float = 0.0) -> None:
+    """Adopt or flag jobs left in SUBMITTING: each is matched against its account's recent videos."""
+    if delay:
+        await asyncio.sleep(delay)
+    lanes: dict[str | None, list[Job]] = {}
+    for job in jobs:
+        lane = job.account or (None if len(engine.accounts) != 1 else next(iter(engine.accounts)))
+        lanes.setdefault(lane, []).append(job)
+    for lane, lane_jobs in lanes.items():
+        emails = [lane] if lane or not engine.accounts else list(engine.accounts)
+        videos = []
+        for email in emails:
+            videos += await _recent_videos(engine, email, oldest_send(lane_jobs))
+        owned = {j.video_id for j in engine.store.all(include_hidden=True) if j.video_id}
+        found = match_submissions(lane_jobs, videos, owned)
+        for job in lane_jobs:
+            current = engine.get(job.id) or job
+            if current.state is not JobState.SUBMITTING:
+                continue
+            video = found.get(job.id)
+            if video is None:
+                engine.publish(current.evolve(
+                    state=JobState.NEEDS_ATTENTION, finished_at=engine.clock(), error_kind=ErrorKind.JOB,
+                    message="The service's answer to this job was lost and it is not among your "
+                            "videos, so it was probably not charged. Use Retry to send it again."))
+                continue
+            adopted = current.evolve(state=JobState.QUEUED, video_id=video.video_id,
+                                     account=video.email or current.account, accepted_at=engine.clock(),
+                                     message="Found on the service after an interrupted send")
+            engine.publish(adopted)
+            engine.wake_poller(adopted.account or "")
+    engine.wake()
+
+
+async def _recent_videos(engine: "JobEngine", email: str | None, since: float) -> list[Video]:
+    """Pages of GET /videos back to ``since`` (retried with back-off: it is only a read)."""
+    config, failures = engine.config, 0
+    while True:
+        try:
+            videos: list[Video] = []
+            async for page in engine.client.iter_videos(email, config.page_size, max_pages=config.reconcile_pages):
+                videos += page
+                if page[-1].created_at and page[-1].created_at.timestamp() < since:
+                    break
+            return videos
+        except Transient:
+            failures += 1
+            await asyncio.sleep(backoff.transient_delay(failures, engine.rng, config.transient_base_s,
+                                                        config.transient_max_s))
