@@ -94,6 +94,8 @@ class Application:
         self.data_dir = data_dir
         self.settings = Settings(data_dir / "settings.ini" if (o.demo or o.data_dir)
                                  else paths.config_dir() / "settings.ini")
+        if o.demo:   # likewise its uploads: the new simulator never received them
+            self.settings.set_state("uploads", "[]")
         # --theme is for this run only; Settings changes still apply live (and follow the system).
         # Applied once the window is built (below): under a style sheet Qt re-polishes a widget's
         # whole subtree every time it is re-parented, and building the window that way cost ~85 ms

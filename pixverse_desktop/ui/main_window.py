@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
         self.state = WindowStateKeeper(self)
         self.state.restore_layout()
         self.state.restore_form()
+        self.state.restore_uploads()
         self.state.watch()
 
     def _build_toolbar(self) -> None:

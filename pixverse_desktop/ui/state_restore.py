@@ -1,4 +1,5 @@
-"""The window as the user left it: geometry, splitters, the last source and every form value.
+"""The window as the user left it: geometry, splitters, the last source, recent uploads and every
+form value.
 
 Saved on close and, debounced, a moment after each change (a crash or a kill loses at most the last
 half second of typing); restored when the window is built, the source once the first page of videos
@@ -9,16 +10,19 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QObject, QTimer
 
 from .form_values import apply_form_values, default_values, form_values
+from .video_list_model import SourceItem
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
 log = logging.getLogger(__name__)
+RECENT_UPLOADS = 12   # uploads kept across restarts (the service keeps uploaded files for reuse)
 
 
 class WindowStateKeeper(QObject):
@@ -67,6 +71,28 @@ class WindowStateKeeper(QObject):
             values["email"] = account
         apply_form_values(self.window.form, values)
 
+    def restore_uploads(self) -> int:
+        """Puts back the uploads of earlier sessions whose file is still on this computer, so a
+        clip uploaded yesterday is still a source (its service path is reused, not re-uploaded; if
+        the service has dropped it, extending says so). Returns how many."""
+        raw = self.settings.state("uploads")
+        try:
+            saved = json.loads(raw) if isinstance(raw, str) and raw else []
+        except ValueError:
+            log.warning("the saved uploads are unreadable; starting without them")
+            saved = []
+        restored = 0
+        for entry in reversed(saved if isinstance(saved, list) else []):   # add_upload puts each on top
+            if not isinstance(entry, dict) or not entry.get("upload_path") or \
+                    not os.path.isfile(str(entry.get("local_file", ""))):
+                continue
+            thumbnail = str(entry.get("thumbnail") or "")
+            self.window.video_model.add_upload(SourceItem(
+                key="upload:" + str(entry["upload_path"]), upload_path=str(entry["upload_path"]),
+                local_file=str(entry["local_file"]), thumbnail=thumbnail if os.path.isfile(thumbnail) else ""))
+            restored += 1
+        return restored
+
     def source_key(self) -> str:
         key = self.settings.state("source", "")
         return key if isinstance(key, str) else ""
@@ -101,4 +127,7 @@ class WindowStateKeeper(QObject):
         source = w.form.source
         if source is not None and source.key:
             s.set_state("source", source.key)
+        uploads = [{"upload_path": i.upload_path, "local_file": i.local_file, "thumbnail": i.thumbnail}
+                   for i in w.video_model.uploads()[:RECENT_UPLOADS]]
+        s.set_state("uploads", json.dumps(uploads))
         s.sync()

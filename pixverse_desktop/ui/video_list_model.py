@@ -259,6 +259,10 @@ class VideoListModel(QAbstractListModel):
         row = self._index.get(key)
         return self._items[row] if row is not None else None
 
+    def uploads(self) -> list[SourceItem]:
+        """The uploaded files, newest first (they occupy the first rows)."""
+        return self._items[:self._uploads]
+
     def add_upload(self, item: SourceItem) -> int:
         """Puts an uploaded file at the top; returns its row."""
         if item.key in self._index:

@@ -284,3 +284,37 @@ def test_lists_keep_opaque_viewports_through_theme_changes(start_app, aio, qapp)
     qapp.processEvents()
     assert not opaque(plain)
     plain.deleteLater()
+
+
+def test_recent_uploads_are_sources_again_after_a_restart(start_app, sim_thread, aio, tmp_path):
+    """Nothing lost: a clip uploaded in one session is still a source in the next (same service path,
+    not uploaded again); a file deleted since is left out; the demo, whose simulator starts empty,
+    forgets them."""
+    from .conftest import EMAIL, TOKEN
+
+    th = sim_thread(sim_config())
+    app = start_app(api_base=th.base_url, token=TOKEN)
+    w = app.window
+    kept, gone = make_mp4(tmp_path / "kept clip.mp4"), make_mp4(tmp_path / "gone.mp4")
+    aio.run(w.upload_files([str(gone), str(kept)]), 60)
+    kept_item = w.video_model.item(0)
+    assert kept_item.local_file == str(kept) and w.form.source == kept_item
+    aio.run(app.stop())
+    gone.unlink()
+    uploads_before = len(th.call(lambda: th.sim.api_requests("/files", "POST")))
+
+    second = start_app(api_base=th.base_url, token=TOKEN)
+    w2 = second.window
+    restored = w2.video_model.uploads()
+    assert [i.local_file for i in restored] == [str(kept)]
+    assert restored[0].upload_path == kept_item.upload_path
+    assert w2.form.source is not None and w2.form.source.key == kept_item.key   # the last source, too
+    w2.form.prompt.setPlainText("Continue the uploaded shot")
+    job = w2.submit(w2.form.request())[0]
+    final = aio.run(second.engine.wait_final(job.id, 30), 35)
+    assert final.state is JobState.COMPLETED and final.request.video_path == kept_item.upload_path
+    assert len(th.call(lambda: th.sim.api_requests("/files", "POST"))) == uploads_before   # not re-uploaded
+    aio.run(second.stop())
+
+    demo = start_app(demo=True)   # the same settings file, in demo mode
+    assert demo.window.video_model.uploads() == []
