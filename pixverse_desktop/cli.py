@@ -220,6 +220,8 @@ async def cmd_extend(args: argparse.Namespace) -> int:
     engine = JobEngine(session.client, session.store, EngineConfig(poll_min_s=args.poll_min))
     try:
         video_path = None
+        await engine.start()
+        _stop_on_problem(engine)  # e.g. the token was refused by GET /accounts: nothing is sent
         if args.file:
             say(f"Uploading {Path(args.file).name}…")
             last = [0.0]
@@ -229,9 +231,11 @@ async def cmd_extend(args: argparse.Namespace) -> int:
                     last[0] = time.monotonic()
                     say(f"  {done * 100 // max(total, 1)}% ({done // 1024} of {total // 1024} KiB)")
 
-            video_path = (await session.client.upload_file(args.file, args.email, progress)).path
-        await engine.start()
-        _stop_on_problem(engine)  # e.g. the token was refused by GET /accounts: nothing is sent
+            # POST /files wants an account when there are several, and any account may use an upload
+            # (the API doc): without --email the first one carries it; the service still picks who
+            # extends it.
+            carrier = args.email or (next(iter(engine.accounts)) if len(engine.accounts) > 1 else None)
+            video_path = (await session.client.upload_file(args.file, carrier, progress)).path
         job = engine.submit(_request_from_args(args, video_path))
         say(f"Job {job.id[:8]} created: {JobState.PENDING.label}")
         job = await _follow(engine, job, args)

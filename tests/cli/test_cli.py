@@ -200,3 +200,17 @@ def test_download_of_a_failed_job_says_so(sim_factory, run_cli, tmp_path):
     job_id = json.loads(out)["id"]
     code, _, err = run_cli(th, "download", job_id[:8], "--dir", str(tmp_path / "lib"))
     assert code == cli.EXIT_FAILED and "no result to download" in err
+
+
+def test_extend_from_a_file_with_several_accounts_needs_no_email(sim_factory, run_cli, tmp_path):
+    th = sim_factory([AccountConfig("a@example.com", max_jobs=2, credits=100),
+                      AccountConfig("b@example.com", max_jobs=2, credits=100)])
+    source = th.call(lambda: next(v for v in th.sim.state.videos.values()))
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(Path(th.run(th.sim.media.video_file(source))).read_bytes())
+    code, out, err = run_cli(th, "extend", "--file", str(clip), "--prompt", "two accounts", "--wait",
+                             "--json", "--poll-min", "0.05")
+    assert code == 0, err
+    uploads = th.call(lambda: th.sim.api_requests("/files", "POST"))
+    assert len(uploads) == 1 and "email=a@example.com" in uploads[0].query
+    assert json.loads(out)["status"] == "COMPLETED"
