@@ -145,8 +145,26 @@ class InvalidResponse(Transient):
 
 @dataclass(frozen=True)
 class FieldError:
+    """``message`` is the English text; ``template`` and ``params`` let a face translate it first
+    (``template.format(**dict(params))`` gives ``message``). Errors from the service have no template."""
+
     field: str
     message: str
+    template: str = ""
+    params: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, field: str, template: str, **params: object) -> "FieldError":
+        return cls(field, template.format(**params), template, tuple(params.items()))
+
+    def text(self, translate=lambda template: template) -> str:
+        """The message through ``translate`` (a face's translation of the template), then filled in."""
+        if not self.template:
+            return self.message
+        try:
+            return translate(self.template).format(**dict(self.params))
+        except (KeyError, IndexError, ValueError):   # a translation with broken placeholders
+            return self.message
 
 
 class InvalidInput(ApiError):

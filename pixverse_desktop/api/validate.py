@@ -36,14 +36,17 @@ def _is_int(value: object) -> bool:
 
 def extend_errors(req: ExtendRequest) -> list[FieldError]:
     errors: list[FieldError] = []
-    add = lambda name, message: errors.append(FieldError(name, message))  # noqa: E731
+
+    def add(name: str, template: str, **params: object) -> None:
+        errors.append(FieldError.of(name, template, **params))
 
     if not isinstance(req.prompt, str) or not req.prompt.strip():
         add("prompt", "Describe what should happen next (the prompt is required)")
     elif len(req.prompt) > PROMPT_MAX:
-        add("prompt", f"At most {PROMPT_MAX} characters ({len(req.prompt)} now)")
+        add("prompt", "At most {limit} characters ({count} now)", limit=PROMPT_MAX, count=len(req.prompt))
     if req.negative_prompt is not None and len(req.negative_prompt) > PROMPT_MAX:
-        add("negative_prompt", f"At most {PROMPT_MAX} characters ({len(req.negative_prompt)} now)")
+        add("negative_prompt", "At most {limit} characters ({count} now)", limit=PROMPT_MAX,
+            count=len(req.negative_prompt))
 
     has_id, has_path = bool(req.video_id), bool(req.video_path)
     if has_id == has_path:
@@ -61,12 +64,12 @@ def extend_errors(req: ExtendRequest) -> list[FieldError]:
     if req.style is not None and req.style not in {s.value for s in Style}:
         add("style", "Style must be anime, 3d_animation, clay or none")
     if req.seed is not None and (not _is_int(req.seed) or not SEED_MIN <= req.seed <= SEED_MAX):
-        add("seed", f"Seed must be a whole number from {SEED_MIN} to {SEED_MAX}")
+        add("seed", "Seed must be a whole number from {low} to {high}", low=SEED_MIN, high=SEED_MAX)
     if req.template_id is not None and (not _is_int(req.template_id) or req.template_id <= 0):
         add("template_id", "Effect template must be one from the effects list")
     if req.max_jobs is not None and (not _is_int(req.max_jobs)
                                      or not MAX_JOBS_MIN <= req.max_jobs <= MAX_JOBS_MAX):
-        add("max_jobs", f"Max jobs must be from {MAX_JOBS_MIN} to {MAX_JOBS_MAX}")
+        add("max_jobs", "Max jobs must be from {low} to {high}", low=MAX_JOBS_MIN, high=MAX_JOBS_MAX)
     if req.remove_watermark is not None and not isinstance(req.remove_watermark, bool):
         add("remove_watermark", "Remove watermark must be on or off")
     if req.reply_url:
@@ -74,9 +77,9 @@ def extend_errors(req: ExtendRequest) -> list[FieldError]:
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             add("reply_url", "Reply URL must be an http:// or https:// address")
         elif len(req.reply_url) > REPLY_MAX:
-            add("reply_url", f"Reply URL: at most {REPLY_MAX} characters")
+            add("reply_url", "Reply URL: at most {limit} characters", limit=REPLY_MAX)
     if req.reply_ref is not None and len(req.reply_ref) > REPLY_MAX:
-        add("reply_ref", f"Reply reference: at most {REPLY_MAX} characters")
+        add("reply_ref", "Reply reference: at most {limit} characters", limit=REPLY_MAX)
     if req.email is not None and req.email != "" and "@" not in req.email:
         add("email", "Account must be an email address")
     return errors
@@ -94,5 +97,6 @@ def upload_content_type(path: str | Path, *, video_only: bool = False) -> str:
     content_type = UPLOAD_TYPES.get(suffix)
     if content_type is None or (video_only and content_type not in VIDEO_UPLOAD_TYPES):
         kinds = ", ".join(sorted({s for s, t in UPLOAD_TYPES.items() if t in VIDEO_UPLOAD_TYPES}))
-        raise InvalidInput([FieldError("file", f"“{Path(path).name}” is not a supported video ({kinds})")])
+        raise InvalidInput([FieldError.of("file", "“{name}” is not a supported video ({kinds})",
+                                          name=Path(path).name, kinds=kinds)])
     return content_type

@@ -356,14 +356,14 @@ class ExtendForm(QWidget):
         return extend_errors(self.request())
 
     def validate(self) -> bool:
-        errors = {e.field: e.message for e in reversed(self.errors())}
+        errors = {e.field: e.text(self.tr) for e in reversed(self.errors())}
         length = len(self.prompt.toPlainText())
         self.counter.setText(f"{length}/{PROMPT_MAX}")
         self.counter.setStyleSheet("color:#e5484d;" if length > PROMPT_MAX else "")
         for name, label in self._errors.items():
             text = self._external.get(name) or (errors.get(name) if name != "source" and (
                 self._show_all or name in self._touched) else "")
-            label.setText(self.tr(text) if text else "")
+            label.setText(text or "")
             label.setVisible(bool(text))
         self.prompt.setProperty("invalid", "prompt" in errors and "prompt" in self._touched)
         self.prompt.style().polish(self.prompt)
@@ -375,12 +375,12 @@ class ExtendForm(QWidget):
             self.reason.setText(self.tr("Ready. Ctrl+Enter extends."))
         else:
             first = errors.get("source") or next(iter(errors.values()))
-            self.reason.setText(self.tr("Can't extend yet: %s.") % self.tr(first).rstrip("."))
+            self.reason.setText(self.tr("Can't extend yet: %s.") % first.rstrip("."))
         return valid
 
     def show_field_errors(self, errors: list[FieldError], message: str = "") -> None:
         """Errors found when submitting (or reported by the service) go next to their fields."""
-        self._external = {e.field: e.message for e in errors if e.field in self._errors}
+        self._external = {e.field: e.text(self.tr) for e in errors if e.field in self._errors}
         self._show_all = True
         self.validate()
         if message:

@@ -1,8 +1,9 @@
 """Marks the fixed validation messages of ``api.validate`` for lupdate.
 
-They are made in a layer without Qt and shown by the extend form through ``self.tr(text)`` (context
-``ExtendForm``); listing them here puts them in the ``.ts`` template so they can be translated.
-Messages with numbers in them stay English for now. Nothing imports this module at run time.
+They are made in a layer without Qt and shown by the extend form through ``FieldError.text(self.tr)``
+(context ``ExtendForm``): a template is translated, then its ``{placeholders}`` are filled in (a
+translation must keep them). Listing them here puts them in the ``.ts`` template. Nothing imports this
+module at run time.
 """
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
@@ -20,4 +21,9 @@ VALIDATION_MESSAGES = (
     QT_TRANSLATE_NOOP("ExtendForm", "Remove watermark must be on or off"),
     QT_TRANSLATE_NOOP("ExtendForm", "Reply URL must be an http:// or https:// address"),
     QT_TRANSLATE_NOOP("ExtendForm", "Account must be an email address"),
+    QT_TRANSLATE_NOOP("ExtendForm", "At most {limit} characters ({count} now)"),
+    QT_TRANSLATE_NOOP("ExtendForm", "Seed must be a whole number from {low} to {high}"),
+    QT_TRANSLATE_NOOP("ExtendForm", "Max jobs must be from {low} to {high}"),
+    QT_TRANSLATE_NOOP("ExtendForm", "Reply URL: at most {limit} characters"),
+    QT_TRANSLATE_NOOP("ExtendForm", "Reply reference: at most {limit} characters"),
 )

@@ -73,12 +73,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
-        <source>Enter a valid token. &lt;a href=&quot;%s&quot;&gt;Where do I get one?&lt;/a&gt;</source>
+        <location line="+19"/>
+        <source>No API token yet — Settings → API token…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>Enter your useapi.net token to see your videos and start jobs. &lt;a href=&quot;%s&quot;&gt;Where do I get one?&lt;/a&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Enter a valid token. &lt;a href=&quot;%s&quot;&gt;Where do I get one?&lt;/a&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-4"/>
+        <location line="+5"/>
         <source>Enter token…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -103,7 +114,7 @@
 <context>
     <name>Application</name>
     <message>
-        <location filename="../../pixverse_desktop/app.py" line="+147"/>
+        <location filename="../../pixverse_desktop/app.py" line="+174"/>
         <source>Demo mode: a simulated PixVerse service at %s — no token, no network, no credits spent.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -392,7 +403,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pixverse_desktop/ui/messages.py" line="+11"/>
+        <location filename="../../pixverse_desktop/ui/messages.py" line="+12"/>
         <source>Describe what should happen next (the prompt is required)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -451,17 +462,42 @@
         <source>Account must be an email address</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location line="+1"/>
+        <source>At most {limit} characters ({count} now)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Seed must be a whole number from {low} to {high}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Max jobs must be from {low} to {high}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reply URL: at most {limit} characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reply reference: at most {limit} characters</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>JobTable</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/job_table.py" line="+40"/>
-        <location line="+38"/>
+        <location filename="../../pixverse_desktop/ui/job_table.py" line="+42"/>
+        <location line="+40"/>
         <source>Jobs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-11"/>
+        <location line="-13"/>
         <source>Play</source>
         <translation type="unfinished"></translation>
     </message>
@@ -498,6 +534,16 @@
     <message>
         <location line="+1"/>
         <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Send this failed job&apos;s request again as a new job</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Start a new job with exactly the same settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -544,7 +590,7 @@
 <context>
     <name>JobTableModel</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/job_table_model.py" line="+80"/>
+        <location filename="../../pixverse_desktop/ui/job_table_model.py" line="+81"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
@@ -579,18 +625,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+105"/>
+        <location line="+123"/>
         <source>Waiting for a free slot (next try %s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-161"/>
-        <location line="+162"/>
+        <location line="-180"/>
+        <location line="+181"/>
         <source>Waiting for a free slot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-164"/>
+        <location line="-183"/>
         <source>Waiting to send</source>
         <translation type="unfinished"></translation>
     </message>
@@ -635,7 +681,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+138"/>
+        <location line="+157"/>
         <source>Failed: account problem</source>
         <translation type="unfinished"></translation>
     </message>
@@ -653,12 +699,12 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/main_window.py" line="+88"/>
+        <location filename="../../pixverse_desktop/ui/main_window.py" line="+85"/>
         <source>%s — Demo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>Preset applied: %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -668,7 +714,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+56"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
@@ -693,20 +739,36 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+45"/>
         <source>Not a video file this app can upload: %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+83"/>
-        <source>%d job(s) sent to the queue</source>
+        <location line="+87"/>
+        <source>1 job sent to the queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%d jobs sent to the queue</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>Menus</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/menus.py" line="+42"/>
+        <location filename="../../pixverse_desktop/ui/menus.py" line="+32"/>
+        <location line="+5"/>
+        <source>Logs folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-4"/>
+        <source>The logs folder could not be opened. It is here:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+25"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -980,7 +1042,7 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/settings_dialog.py" line="+48"/>
+        <location filename="../../pixverse_desktop/ui/settings_dialog.py" line="+49"/>
         <location line="+1"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
@@ -1036,24 +1098,24 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+140"/>
         <source>The token is kept in the OS keyring, never in the settings file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-131"/>
         <source>API token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+6"/>
         <location line="+22"/>
-        <location line="+103"/>
+        <location line="+129"/>
         <source>Library folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-122"/>
+        <location line="-148"/>
         <source>Browse…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1198,7 +1260,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+8"/>
         <source>Style</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1248,13 +1310,43 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+9"/>
         <source>Choose a library folder.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Token: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The token is held in memory and forgotten when the app closes; nothing is saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The token was given for this run (demo mode, --token or USEAPI_TOKEN) and is not saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No token is set. Enter one with Replace…; it is saved in the OS keyring, never in the settings file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Delete the token from the OS keyring</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Forget the token held for this session</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No token is saved</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1474,7 +1566,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+18"/>
         <source>Check and save</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1494,7 +1586,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1505,16 +1597,21 @@
     </message>
     <message>
         <location line="+3"/>
-        <source>No usable keyring: %s You can still use the token for this session only; it is then held in memory and forgotten when the app closes.</source>
+        <source>No usable keyring: %s. You can still use the token for this session only; it is then held in memory and forgotten when the app closes.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+33"/>
         <source>Checking the token with useapi.net…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+9"/>
+        <source>This token was not accepted by useapi.net. Check that you pasted all of it, or get a new one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>The token works, but it could not be saved: %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1613,7 +1710,7 @@
 <context>
     <name>VideoListModel</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/video_list_model.py" line="+112"/>
+        <location filename="../../pixverse_desktop/ui/video_list_model.py" line="+127"/>
         <source>Uploaded file: %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1623,7 +1720,8 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
+        <location line="+161"/>
         <source>UPLOADED</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1631,7 +1729,7 @@
 <context>
     <name>VideoPicker</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/video_picker.py" line="+49"/>
+        <location filename="../../pixverse_desktop/ui/video_picker.py" line="+51"/>
         <source>Your videos</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1701,23 +1799,29 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Videos</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+15"/>
+        <location line="+3"/>
+        <source>No videos match the filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Add local video…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+108"/>
+        <location line="+119"/>
         <source>Add a local video</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-107"/>
+        <location line="-118"/>
         <source>Upload a video file from this computer (or drop one on the window)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1737,8 +1841,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+67"/>
         <source>Loading videos…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Enter your API token to see your videos.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1749,6 +1858,16 @@
     <message>
         <location line="+2"/>
         <source>%d videos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>1 video</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%d of %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

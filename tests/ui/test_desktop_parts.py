@@ -244,6 +244,43 @@ def test_validation_catalog_matches_the_validator():
     assert all(f'"{m}"' in text for m in VALIDATION_MESSAGES)
 
 
+def test_every_validation_message_is_in_the_catalog_and_translated_with_its_numbers(qtbot, qapp, tmp_path):
+    from pixverse_desktop.api.schemas import ExtendRequest
+    from pixverse_desktop.api.validate import extend_errors
+    from pixverse_desktop.ui.messages import VALIDATION_MESSAGES
+
+    everything_wrong = ExtendRequest(prompt="x" * 2049, negative_prompt="n" * 2050, video_id="a", video_path="b",
+                                     duration=7, quality="4k", motion_mode="slow", style="oil", seed=-5,
+                                     template_id=0, max_jobs=99, remove_watermark="yes", reply_url="ftp://x",
+                                     reply_ref="r" * 2000, email="nobody")
+    errors = extend_errors(everything_wrong)
+    assert len(errors) >= 12
+    assert all(e.template in VALIDATION_MESSAGES for e in errors), [e.template for e in errors]
+    assert errors[0].text() == errors[0].message == "At most 2048 characters (2049 now)"
+
+    lrelease = Path(sys.executable).with_name("pyside6-lrelease")
+    if not lrelease.exists():
+        pytest.skip("pyside6-lrelease is not installed")
+    ts = tmp_path / "pixverse_desktop_de.ts"
+    ts.write_text('<?xml version="1.0" encoding="utf-8"?><!DOCTYPE TS><TS version="2.1" language="de">'
+                  "<context><name>ExtendForm</name><message><source>At most {limit} characters ({count} now)"
+                  "</source><translation>Höchstens {limit} Zeichen (jetzt {count})</translation></message>"
+                  "</context></TS>", encoding="utf-8")
+    subprocess.run([str(lrelease), str(ts), "-qm", str(tmp_path / "pixverse_desktop_de.qm")], check=True,
+                   capture_output=True)
+    installed = install_translators(qapp, QLocale("de_DE"), tmp_path)
+    try:
+        form = ExtendForm()
+        qtbot.addWidget(form)
+        form.prompt.setPlainText("x" * 2050)
+        form.validate()
+        form.show_field_errors(errors[:1])
+        assert form._errors["prompt"].text() == "Höchstens 2048 Zeichen (jetzt 2049)"
+    finally:
+        for translator in installed:
+            qapp.removeTranslator(translator)
+
+
 def test_translator_loads_a_compiled_catalog_for_the_locale(qapp, tmp_path):
     lrelease = Path(sys.executable).with_name("pyside6-lrelease")
     if not lrelease.exists():
