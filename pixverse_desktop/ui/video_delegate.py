@@ -89,6 +89,7 @@ class VideoDelegate(QStyledItemDelegate):
         self._scaled: OrderedDict[tuple[int, int, int], QImage] = OrderedDict()
         self._fonts: dict[tuple[str, int], _Fonts] = {}
         self._elided: dict[tuple[str, int, str], str] = {}
+        self._badges: dict[tuple, QImage] = {}
 
     def sizeHint(self, option, index) -> QSize:
         return TILE
@@ -123,6 +124,27 @@ class VideoDelegate(QStyledItemDelegate):
         while len(self._scaled) > self.SCALED_ITEMS:
             self._scaled.popitem(last=False)
         return fitted
+
+    def _badge(self, text: str, color, font: QFont, metrics: QFontMetrics, ratio: float) -> QImage:
+        """A badge drawn once per text, colour and font: badges come from a few statuses and
+        durations, and their text was half of drawing a new tile."""
+        color = QColor(color)
+        key = (text, color.rgba(), font.key(), ratio)
+        image = self._badges.get(key)
+        if image is None:
+            if len(self._badges) > 64:
+                self._badges.clear()
+            size = QSize(metrics.horizontalAdvance(text) + 12, metrics.height() + 4)
+            image = QImage(size * ratio, QImage.Format.Format_ARGB32_Premultiplied)
+            image.setDevicePixelRatio(ratio)
+            image.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(image)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setFont(font)
+            draw_badge(painter, QRect(0, 0, size.width(), size.height()), text, color, metrics=metrics)
+            painter.end()
+            self._badges[key] = image
+        return image
 
     def _elide(self, metrics: QFontMetrics, font_key: str, text: str, width: int) -> str:
         key = (text, width, font_key)
@@ -193,13 +215,13 @@ class VideoDelegate(QStyledItemDelegate):
             painter.drawText(thumb_rect, Qt.AlignmentFlag.AlignCenter, "▶")
 
         badges = thumb_rect.adjusted(8, 8, -8, -8)
-        painter.setFont(fonts.status)
-        draw_badge(painter, badges, tile.label, QColor(STATUS_COLORS.get(tile.group, STATUS_COLORS["unknown"])),
-                   metrics=fonts.status_metrics)
+        status = self._badge(tile.label, STATUS_COLORS.get(tile.group, STATUS_COLORS["unknown"]),
+                             fonts.status, fonts.status_metrics, ratio)
+        painter.drawImage(badges.topLeft(), status)
         if tile.duration:
-            painter.setFont(fonts.duration)
-            draw_badge(painter, badges, tile.duration, DURATION_BG, align_right=True,
-                       metrics=fonts.duration_metrics)
+            duration = self._badge(tile.duration, DURATION_BG, fonts.duration, fonts.duration_metrics, ratio)
+            painter.drawImage(badges.right() + 1 - round(duration.deviceIndependentSize().width()), badges.top(),
+                              duration)
 
         painter.setFont(option.font)
         text_rect = QRect(rect.left() + 9, thumb_rect.bottom() + 6, rect.width() - 18, 18)
