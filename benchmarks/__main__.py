@@ -80,8 +80,8 @@ NOTES = {
         "(a skeleton first, the form, job table and player after the first frame), which we chose not "
         "to do."),
     ("stall", "max_ms"): (
-        "Before the first fixes: worst 70-142 ms; last stop 43-64 ms; now 25-40 ms over the runs of "
-        "this stop. Done this stop: the fsync that makes a SUBMITTING record survive a power cut runs "
+        "Before the first fixes: worst 70-142 ms; last stop 43-64 ms; now 25-40 ms in most runs of "
+        "this stop (one of 14 runs 51 ms, when the idle window alone also showed 18 ms). Done this stop: the fsync that makes a SUBMITTING record survive a power cut runs "
         "in a worker thread before the POST instead of inside the SQLite write on the GUI thread (100 "
         "submissions, several ms each); the picker's and job table's viewports are opaque (padding in "
         "the style sheet keeps them inside the rounded frame), so a list repaint no longer repaints the "
@@ -89,16 +89,17 @@ NOTES = {
         "on every page). Earlier: `gc.freeze()` after start-up, Pillow decoding (it lets go of the GIL), "
         "a running size for the thumbnail disk cache."),
     ("stall", "p99_ms"): (
-        "Last stop 15-20 ms; this stop 13-19 ms across runs (met in about half of them; the same "
-        "window idle shows 6-10 ms, and up to 20 ms worst when the machine is busy). Timing every Qt "
+        "Last stop 15-20 ms; this stop 13-19 ms across 14 runs (met in about half of them: it sits on "
+        "the target; the same window idle shows 6-10 ms, and up to 20 ms worst on this machine). Timing every Qt "
         "event during the benchmark shows what is left: repaints of the picker (~500 in 20 s, ~4 ms "
         "each) while it jumps to its end every 60 ms and a page of 24 new tiles arrives, most of them "
         "drawn for the first time, landing in the same loop turn as a page's JSON and the engine's job "
         "events. Done this stop: each tile is drawn once into an image and reused while its texts, "
         "thumbnail, state and colours are unchanged (a repaint of known tiles ~0.9 ms), drawn opaque "
-        "(a copy, not a blend); the decoding thread also makes the tile-shaped thumbnail (Pillow crops "
+        "(a copy, not a blend), its badges drawn once per text and colour (a new tile 0.56 -> 0.35 "
+        "ms); the decoding thread also makes the tile-shaped thumbnail (Pillow crops "
         "and rounds it with the GIL released), which took ~1 ms of GUI-thread smooth scaling per new "
-        "thumbnail. Left: a first drawing of a tile costs ~0.5 ms of Python and text layout; drawing "
+        "thumbnail. Left: a first drawing of a tile costs ~0.35 ms of Python and text layout; drawing "
         "tiles in a worker thread (QImage painting is thread-safe) would take that off the GUI thread."),
     ("download", "ratio"): (
         "Was 0.52x (0.42-0.75x across runs); now 0.90-1.06x (median of 5 in each run). The cost was "
