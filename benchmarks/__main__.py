@@ -210,7 +210,7 @@ def write_results_md(data: dict, outcome: dict[str, str]) -> Path:
         for section, key, label in fixed:
             lines += [f"- **{label}**: {NOTES[(section, key)]}", ""]
     lines += ["## The three full runs of stop 8 (same code but the last few changes; nothing else running)", "",
-              "| figure | 08:18 UTC | 08:51 UTC | 09:05 UTC (this file) |", "|---|---|---|---|",
+              "| figure | 08:18 UTC | 08:42 UTC | 08:51 UTC (this file) |", "|---|---|---|---|",
               "| cold start ratio | 2.38x | 2.20x | 2.31x |",
               "| worst / p99 stall | 37.4 / 16.0 ms | 38.8 / 17.5 ms | 54.9 / 19.1 ms |",
               "| requests per job ratio | 0.139 | 0.153 | 0.143 |",
