@@ -80,8 +80,8 @@ NOTES = {
         "(a skeleton first, the form, job table and player after the first frame), which we chose not "
         "to do."),
     ("stall", "max_ms"): (
-        "Before the first fixes: worst 70-142 ms; last stop 43-64 ms; this stop 25-40 ms in most of 15 "
-        "runs, 51 and 55 ms in two (the last full run among them). Done this stop: the fsync that makes a SUBMITTING record survive a power cut runs "
+        "Before the first fixes: worst 70-142 ms; last stop 43-64 ms; this stop 25-42 ms in most of ~24 "
+        "runs, 51-55 ms in three (the last full run among them). Done this stop: the fsync that makes a SUBMITTING record survive a power cut runs "
         "in a worker thread before the POST instead of inside the SQLite write on the GUI thread (100 "
         "submissions, several ms each); the picker's and job table's viewports are opaque (padding in "
         "the style sheet keeps them inside the rounded frame), so a list repaint no longer repaints the "
@@ -89,8 +89,9 @@ NOTES = {
         "on every page). Earlier: `gc.freeze()` after start-up, Pillow decoding (it lets go of the GIL), "
         "a running size for the thumbnail disk cache."),
     ("stall", "p99_ms"): (
-        "Last stop 15-20 ms; this stop 13-19 ms across 15 runs (met in about half of them: it sits on "
-        "the target; the same window idle shows 6-10 ms, and up to 20 ms worst on this machine). Timing every Qt "
+        "Last stop 15-20 ms; this stop 13.3-21 ms across ~24 runs (met in about a third of them, mostly "
+        "16-19 ms: it sits on the target; the same window idle shows 6-10 ms, and up to 20 ms worst on "
+        "this machine). Timing every Qt "
         "event during the benchmark shows what is left: repaints of the picker (~500 in 20 s, ~4 ms "
         "each) while it jumps to its end every 60 ms and a page of 24 new tiles arrives, most of them "
         "drawn for the first time, landing in the same loop turn as a page's JSON and the engine's job "
