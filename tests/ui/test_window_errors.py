@@ -133,3 +133,17 @@ def test_596_pending_error_banner_says_how_to_clear_it(start_app, aio):
     text = w.banner.message_text()
     assert "pending error" in text and "POST /accounts/{email}" in text
     assert w.banner.kind == "pending_error"
+
+
+def test_the_smoke_test_fails_at_once_when_no_video_is_listed(qapp, aio, tmp_path, _isolated_dirs):
+    """An empty account is a failed smoke test, said at once, not after waiting for a paint of rows
+    that will never come."""
+    import time
+
+    from pixverse_desktop.app import AppOptions, run
+
+    options = AppOptions(demo=True, smoke_test=True, data_dir=tmp_path / "data", ask_token=False,
+                         sim_config=sim_config(seed_videos=0))
+    started = time.monotonic()
+    assert aio.run(run(qapp, options, []), timeout=25) == 1
+    assert time.monotonic() - started < 15
