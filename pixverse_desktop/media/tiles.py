@@ -49,7 +49,8 @@ def shape_tile(picture, shape: TileShape) -> QImage:
     ``SHAPED``. Runs in a worker thread: Pillow's resampling lets go of the GIL."""
     from PIL import Image, ImageOps
 
-    fitted = ImageOps.fit(picture.convert("RGBA"), (shape.width, shape.height), Image.Resampling.BICUBIC)
+    rgba = picture if picture.mode == "RGBA" else picture.convert("RGBA")   # the decoder's already is
+    fitted = ImageOps.fit(rgba, (shape.width, shape.height), Image.Resampling.BICUBIC)
     fitted.putalpha(_mask(shape))
     pixels = fitted.tobytes("raw", PACKING)
     image = QImage(pixels, shape.width, shape.height, shape.width * 4, FORMAT).copy()

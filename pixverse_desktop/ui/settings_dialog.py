@@ -36,6 +36,16 @@ def _combo(name: str, items, current) -> QComboBox:
     return box
 
 
+def _page(*boxes: QWidget) -> QWidget:
+    """A settings tab: its boxes stacked at the top."""
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    for box in boxes:
+        layout.addWidget(box)
+    layout.addStretch(1)
+    return page
+
+
 class SettingsDialog(QDialog):
     applied = Signal(object)        # frozenset of the option keys that changed
     themePreview = Signal(str)      # system | light | dark, while choosing (and the old one on Cancel)
@@ -123,12 +133,7 @@ class SettingsDialog(QDialog):
         form.addRow("", self.auto_download)
         form.addRow("", self.notifications)
         form.addRow(self.tr("Colours"), self.theme)
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addWidget(token_box)
-        layout.addWidget(box)
-        layout.addStretch(1)
-        return page
+        return _page(token_box, box)
 
     def _jobs_page(self) -> QWidget:
         s = self.settings
@@ -178,12 +183,7 @@ class SettingsDialog(QDialog):
         hint.setObjectName("Muted")
         hint.setWordWrap(True)
         poll_form.addRow(hint)
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addWidget(defaults)
-        layout.addWidget(polling)
-        layout.addStretch(1)
-        return page
+        return _page(defaults, polling)
 
     def _seconds(self, name: str, low: float, high: float, value: float) -> QDoubleSpinBox:
         box = QDoubleSpinBox()

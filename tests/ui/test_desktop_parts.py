@@ -258,16 +258,7 @@ def test_every_validation_message_is_in_the_catalog_and_translated_with_its_numb
     assert all(e.template in VALIDATION_MESSAGES for e in errors), [e.template for e in errors]
     assert errors[0].text() == errors[0].message == "At most 2048 characters (2049 now)"
 
-    lrelease = Path(sys.executable).with_name("pyside6-lrelease")
-    if not lrelease.exists():
-        pytest.skip("pyside6-lrelease is not installed")
-    ts = tmp_path / "pixverse_desktop_de.ts"
-    ts.write_text('<?xml version="1.0" encoding="utf-8"?><!DOCTYPE TS><TS version="2.1" language="de">'
-                  "<context><name>ExtendForm</name><message><source>At most {limit} characters ({count} now)"
-                  "</source><translation>Höchstens {limit} Zeichen (jetzt {count})</translation></message>"
-                  "</context></TS>", encoding="utf-8")
-    subprocess.run([str(lrelease), str(ts), "-qm", str(tmp_path / "pixverse_desktop_de.qm")], check=True,
-                   capture_output=True)
+    _german_catalog(tmp_path, "At most {limit} characters ({count} now)", "Höchstens {limit} Zeichen (jetzt {count})")
     installed = install_translators(qapp, QLocale("de_DE"), tmp_path)
     try:
         form = ExtendForm()
@@ -281,16 +272,21 @@ def test_every_validation_message_is_in_the_catalog_and_translated_with_its_numb
             qapp.removeTranslator(translator)
 
 
-def test_translator_loads_a_compiled_catalog_for_the_locale(qapp, tmp_path):
+def _german_catalog(folder: Path, source: str, translation: str) -> None:
+    """``folder/pixverse_desktop_de.qm`` translating one ExtendForm string (skips without lrelease)."""
     lrelease = Path(sys.executable).with_name("pyside6-lrelease")
     if not lrelease.exists():
         pytest.skip("pyside6-lrelease is not installed")
-    ts = tmp_path / "pixverse_desktop_de.ts"
+    ts = folder / "pixverse_desktop_de.ts"
     ts.write_text('<?xml version="1.0" encoding="utf-8"?><!DOCTYPE TS><TS version="2.1" language="de">'
-                  "<context><name>ExtendForm</name><message><source>Extend</source>"
-                  "<translation>Verlängern</translation></message></context></TS>", encoding="utf-8")
-    subprocess.run([str(lrelease), str(ts), "-qm", str(tmp_path / "pixverse_desktop_de.qm")], check=True,
+                  f"<context><name>ExtendForm</name><message><source>{source}</source>"
+                  f"<translation>{translation}</translation></message></context></TS>", encoding="utf-8")
+    subprocess.run([str(lrelease), str(ts), "-qm", str(folder / "pixverse_desktop_de.qm")], check=True,
                    capture_output=True)
+
+
+def test_translator_loads_a_compiled_catalog_for_the_locale(qapp, tmp_path):
+    _german_catalog(tmp_path, "Extend", "Verlängern")
     installed = install_translators(qapp, QLocale("de_DE"), tmp_path)
     try:
         assert any(t.filePath().endswith("pixverse_desktop_de.qm") for t in installed)
