@@ -49,3 +49,15 @@ def test_arguments():
     args = entry.parse_args(["--demo", "--api-base", "http://h/v2/pixverse", "--data-dir", "/tmp/d"])
     assert args.demo and not args.smoke_test and args.api_base == "http://h/v2/pixverse"
     assert str(args.data_dir) == "/tmp/d"
+
+
+def test_the_layers_imported_before_qt_stay_free_of_qt():
+    """The entry point imports these before Qt to spare them PySide6's source-reading import hook; a
+    Qt import slipping into one of them would quietly undo that (and break the layering)."""
+    code = ("import sys; from pixverse_desktop import __main__ as m; m._import_qt_free_layers(); "
+            "print(' '.join(sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    loaded = result.stdout.split()
+    assert {"httpcore", "pixverse_desktop.jobs.engine", "pixverse_desktop.api.client"} <= set(loaded)
+    assert not [name for name in loaded if name.startswith(("PySide6", "shiboken6"))]
