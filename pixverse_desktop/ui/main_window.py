@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QApplication, QFrame, QLabel, QMainWindow, QSplitter, QToolBar, QVBoxLayout, QWidget,
+    QFrame, QLabel, QMainWindow, QSplitter, QToolBar, QVBoxLayout, QWidget,
 )
 from qasync import asyncSlot
 
@@ -133,7 +133,6 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel(s.status_text)
         self.statusBar().addWidget(self.status_label, 1)
         self._keys = KeysForControls(self)
-        QApplication.instance().installEventFilter(self._keys)
         self._set_tab_order()
 
         self.bridge.jobChanged.connect(self._job_changed)
@@ -261,7 +260,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.state.save()
-        QApplication.instance().removeEventFilter(self._keys)
         super().closeEvent(event)
 
     def _account_error(self, error: ApiError) -> None:

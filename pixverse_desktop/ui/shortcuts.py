@@ -12,8 +12,8 @@ from typing import Callable
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractButton, QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QHeaderView, QLabel, QTreeWidget,
-    QTreeWidgetItem, QVBoxLayout, QWidget,
+    QAbstractButton, QAbstractItemView, QApplication, QComboBox, QDialog, QDialogButtonBox, QHeaderView, QLabel,
+    QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
 CONTEXT = "Shortcuts"
@@ -114,8 +114,24 @@ class KeysForControls(QObject):
 
     Space plays/pauses and M, L, "," and "." drive the player from anywhere, but a focused button or
     check box needs Space to be pressed, and a combo box or list needs letters to jump to an item.
-    (Text fields already claim printable keys themselves.) Installed on the application.
+    (Text fields already claim printable keys themselves.)
+
+    It watches each such control from the moment it first takes the focus (the key goes to the
+    focused widget), not the whole application: an application-wide filter sees every event of every
+    object (paints, timers, polishing) in Python, and wrapping objects Qt made itself had PySide6 build
+    the Python types of every QObject class loaded, ~100 of them at the first polish (~45 ms of
+    start-up, bench_startup).
     """
+
+    _CONTROLS = (QAbstractButton, QComboBox, QAbstractItemView)
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        QApplication.instance().focusChanged.connect(self._focus_changed)
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if isinstance(new, self._CONTROLS):
+            new.installEventFilter(self)   # again on each focus: Qt keeps one filter of a kind
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and \
