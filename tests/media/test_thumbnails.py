@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
 
 import httpx
 import pytest
@@ -158,3 +159,41 @@ def test_with_tiles_fewer_full_pictures_stay_in_memory(qapp, server, tmp_path):
     cache = asyncio.run(main())
     assert [cache.cached_tile(f"http://media/{n}.jpg") is not None for n in "abcd"] == [False, True, True, True]
     assert [cache.cached(f"http://media/{n}.jpg") is not None for n in "abcd"] == [False, False, True, True]
+
+
+def test_decoding_runs_in_the_caches_own_bounded_worker(qapp, server, tmp_path, monkeypatch):
+    """Off the GUI thread, and in few threads: each one takes turns at the GIL with the window."""
+    import threading
+    import time
+
+    from pixverse_desktop.media import thumbnails
+
+    seen: list[str] = []
+    running, most = [0], [0]
+    lock = threading.Lock()
+    real = thumbnails._decode
+
+    def decode(*args, **kwargs):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+            seen.append(threading.current_thread().name)
+        time.sleep(0.02)   # long enough for loads to overlap
+        try:
+            return real(*args, **kwargs)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(thumbnails, "_decode", decode)
+
+    async def main():
+        cache = _cache(server, tmp_path)
+        images = await asyncio.gather(*[cache.get(f"http://media/{i}.jpg") for i in range(12)])
+        assert all(image is not None for image in images)
+        await cache.aclose()
+        await cache.http.aclose()
+
+    asyncio.run(main())
+    assert len(seen) == 12 and all(name.startswith("thumbnails") for name in seen)
+    assert most[0] <= max(1, min(2, (os.cpu_count() or 2) - 1))
