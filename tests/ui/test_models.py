@@ -96,6 +96,25 @@ def test_uploads_and_new_results_sit_on_top(qapp, aio):
     assert model.item(0).upload_path == "/f/1"
 
 
+
+def test_rows_stay_right_through_inserts_on_top_and_pages_appended(qapp, aio):
+    """Rows by key are counted lazily after inserts at the top; every lookup must still be exact."""
+    model = VideoListModel(Pages(30), page_size=10)
+    model.refresh()
+    aio.run(model.wait_idle())
+    for n in range(3):   # finished results land on top one after another, nothing asked in between
+        model.upsert_video(Video.from_dict({"video_id": f"user:1-pixverse:a@example.com-video:{900 + n}",
+                                            "video_status": 1}))
+    model.add_upload(SourceItem(key="upload:/f/1", upload_path="/f/1", local_file="/home/me/clip.mp4"))
+    model.fetchMore()                            # a page appended while the rows were not counted
+    aio.run(model.wait_idle())
+    assert model.rowCount() == 24
+    for row in range(model.rowCount()):
+        key = model.item(row).key
+        assert model.row_of(key) == row and model.find(key) is model.item(row)
+    assert model.row_of("user:1-pixverse:a@example.com-video:901") == 2 and model.row_of("nope") == -1
+    assert model.find("nope") is None
+
 def test_filter_proxy_by_text_and_status(qapp, aio):
     model = VideoListModel(Pages(12), page_size=20)
     model.refresh()
