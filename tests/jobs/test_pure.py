@@ -129,3 +129,41 @@ def test_an_expected_duration_times_the_first_polls_until_one_is_learned(tmp_pat
     assert due_soon == pytest.approx(1.0)             # due in a second
     engine._typical["a@x.io"] = 100.0
     assert engine.typical_duration("a@x.io") == 100.0 and engine.typical_duration("b@x.io") == 21.0
+
+
+def test_a_poll_lets_the_event_loop_run_between_batches_of_job_updates():
+    """Each update is a journal write and a table update; forty in one turn froze the window."""
+    import asyncio
+
+    from pixverse_desktop.jobs.engine import EngineConfig
+    from pixverse_desktop.jobs.poller import YIELD_EVERY, AccountPoller
+
+    active = [job(f"j{i}").evolve(state=JobState.QUEUED, video_id=f"v{i}", accepted_at=0.0) for i in range(20)]
+    turn, applied = [0], []
+
+    class Client:
+        async def list_videos(self, email, limit, only):
+            return [Video(video_id=f"v{i}", status_code=1, url="http://m/x.mp4") for i in range(20)]
+
+    class Engine:
+        config, client = EngineConfig(), Client()
+        parked_reason = staticmethod(lambda email: None)
+        clock = staticmethod(lambda: 1.0)
+        get = staticmethod(lambda job_id: None)
+        apply = staticmethod(lambda updated: applied.append((turn[0], updated.state)))
+
+    async def main():
+        async def spin():
+            while True:
+                turn[0] += 1
+                await asyncio.sleep(0)
+
+        spinner = asyncio.ensure_future(spin())
+        await asyncio.sleep(0)
+        assert await AccountPoller(Engine(), "a@example.com")._tick(active) is None
+        spinner.cancel()
+
+    asyncio.run(main())
+    assert [state for _, state in applied] == [JobState.COMPLETED] * 20
+    turns = [t for t, _ in applied]
+    assert len(set(turns)) == -(-20 // YIELD_EVERY) and turns == sorted(turns)
