@@ -99,3 +99,16 @@ def test_the_announcement_is_one_json_line_with_the_clock(tmp_path):
     finally:
         child.stdin.close()
         assert child.wait(15) == 0
+
+
+def test_the_child_loads_no_certificate_bundle_and_keeps_the_rest_of_the_environment(monkeypatch):
+    """Loading the bundle was half of its start-up; it serves loopback HTTP only."""
+    monkeypatch.setenv("PIXVERSE_SOMETHING", "kept")
+    code = "import os, ssl; print(os.environ['PIXVERSE_SOMETHING'], len(ssl.create_default_context().get_ca_certs()))"
+    monkeypatch.setattr(process, "child_command",
+                        lambda extra=(): [sys.executable, "-c", f"{code}; import sys; sys.stdin.read()"])
+    sim = SimulatorProcess.spawn()
+    try:
+        assert sim._process.stdout.readline().split() == ["kept", "0"]
+    finally:
+        sim.stop()
