@@ -63,48 +63,61 @@ CONTEXT = {
 # with the figures. A note only appears when its target is missed in the recorded figures.
 NOTES = {
     ("startup", "ratio"): (
-        "Was 3.1x (1.55 s against 0.50 s); now ~2.3x (0.85 s against 0.37 s), measured to the paint of "
-        "the video list with its rows (the smoke test reports that moment; both sides are timed to their "
-        "paint, not to their exit) with the app byte-compiled as an installed copy is. Done: the demo "
-        "simulator is a child process spawned first thing, so aiohttp's imports (and the TLS contexts it "
-        "builds as it loads) run on the other core while the app imports Qt (-0.45 s); the demo client "
-        "skips the certificate store (it trusts none: -50 ms); the style sheet is applied once the "
-        "window is built, because under a style sheet Qt re-polishes a whole subtree each time it is "
-        "re-parented (-85 ms); dialogs, Pillow and httpcore are imported when first used. What is left, "
-        "measured with timestamps through a start (quiet machine): the app's own modules ~0.2 s on top "
-        "of the shared stack's ~0.3 s (mostly PySide6 creating Python enums for every Qt class a module "
-        "touches: 441 enum types against the bare script's 77), httpx's transport on first use ~30 ms, "
-        "building the real window ~150 ms and painting it ~60 ms (text: fonts the bare window never "
-        "loads), then GET /accounts and the first page of videos ~70 ms. Each is real work of a real "
-        "window; closing the gap to 1.5x (~0.55 s) would need a window that paints before it is built "
-        "(a skeleton first, the form, job table and player after the first frame), which we chose not "
-        "to do."),
+        "Two stops ago 3.1x (1.55 s against 0.50 s), last stop ~2.3x (0.85 s against 0.37 s); this stop "
+        "1.9-2.2x in three full runs (0.65-0.80 s against 0.29-0.42 s: the machine's speed moved during "
+        "the stop), measured to the paint of the video list with its "
+        "rows (the smoke test reports that moment; both sides are timed to their paint, not to their "
+        "exit) with the app byte-compiled as an installed copy is. Done this stop: an application-wide "
+        "event filter (it keeps plain keys for a focused button, combo box or list) took every event of "
+        "every object through Python, and wrapping the objects Qt makes itself had PySide6 build the "
+        "Python types, enums and all, of every QObject class loaded: ~100 enum types at the first "
+        "polish; it now watches each such control from its first focus (-45 ms). The Qt-free layers "
+        "(api, jobs, storage, httpcore and its asyncio backend) are imported before Qt, because PySide6's "
+        "import hook reads the source file of every module imported after it (-50 ms). The demo's "
+        "simulator child no longer loads the certificate bundle that aiohttp's client reads at import "
+        "(ready after ~190 ms instead of ~360 ms; the window had waited ~26 ms for it), and anyio's "
+        "asyncio backend, which the first request used to import (~30 ms), is imported with those layers. Earlier stops: the simulator as a child "
+        "process spawned first (-0.45 s), the style sheet applied once the window is built (-85 ms), "
+        "dialogs and Pillow imported when first used. What is left, timed through a quiet start: the "
+        "bare script's own work is ~0.29 s, so 1.5x leaves the app ~0.15 s for everything beyond it, and "
+        "it spends ~0.13 s importing its own modules (~30 ms of it PySide6 building the 94 enums of the "
+        "Qt namespace, which the bare script never touches, ~10 ms QStyle's), ~25 ms spawning the "
+        "simulator, ~55 ms building the window, ~18 ms polishing it under the style sheet, ~25 ms "
+        "painting the text and icons the bare window does not have, and ~25 ms for GET /accounts and "
+        "the first page of videos. We found no waste left in these; 1.5x would need a window that "
+        "paints before most of it is imported and built (a skeleton first, the form, player and job "
+        "table after the first frame), which would show the window assembling itself to gain ~0.15 s, "
+        "and we chose not to."),
     ("stall", "max_ms"): (
-        "Before the first fixes: worst 70-142 ms; last stop 43-64 ms; this stop 25-42 ms in most of ~24 "
-        "runs, 51-55 ms in three (the last full run among them). Done this stop: the fsync that makes a SUBMITTING record survive a power cut runs "
-        "in a worker thread before the POST instead of inside the SQLite write on the GUI thread (100 "
-        "submissions, several ms each); the picker's and job table's viewports are opaque (padding in "
-        "the style sheet keeps them inside the rounded frame), so a list repaint no longer repaints the "
-        "card behind it; thin style-sheet scroll bars (1.2 ms -> 0.1 ms a repaint, the picker's repaints "
-        "on every page). Earlier: `gc.freeze()` after start-up, Pillow decoding (it lets go of the GIL), "
-        "a running size for the thumbnail disk cache."),
+        "Before the first fixes: worst 70-142 ms; two stops ago 43-64 ms; last stop 25-55 ms; this stop "
+        "25-36 ms in the runs where the idle baseline was quiet (52-58 ms in three runs where the same "
+        "window idle also showed 16-36 ms: the virtual machine was disturbed; once 117 ms). Done this "
+        "stop: the picker's rows-by-key index was rebuilt at every insert at its top, ~1.3 ms for 5,000 "
+        "videos, several times in one poll as finished jobs landed there (10-18 ms pauses): rows are now "
+        "counted only when asked after they moved; a poll yields to the loop every 8 job updates; "
+        "thumbnails decode in the cache's own worker (see p99). What remains at the top is the "
+        "benchmark's own burst of 100 submissions in one loop turn (20-30 ms) and one full garbage "
+        "collection per run (20-28 ms). Earlier stops: the fsync of a SUBMITTING record in a worker "
+        "thread, opaque list viewports, thin style-sheet scroll bars, `gc.freeze()` after start-up, "
+        "Pillow decoding (it lets go of the GIL), a running size for the thumbnail disk cache."),
     ("stall", "p99_ms"): (
-        "Last stop 15-20 ms; this stop 13.3-21 ms across ~24 runs (met in about a third of them, mostly "
-        "16-19 ms: it sits on the target; the same window idle shows 6-10 ms, and up to 20 ms worst on "
-        "this machine). Timing every Qt "
-        "event during the benchmark shows what is left: repaints of the picker (~500 in 20 s, ~4 ms "
-        "each) while it jumps to its end every 60 ms and a page of 24 new tiles arrives, most of them "
-        "drawn for the first time, landing in the same loop turn as a page's JSON and the engine's job "
-        "events. Done this stop: each tile is drawn once into an image and reused while its texts, "
-        "thumbnail, state and colours are unchanged (a repaint of known tiles ~0.9 ms), drawn opaque "
-        "(a copy, not a blend), its badges drawn once per text and colour (a new tile 0.56 -> 0.35 "
-        "ms); the decoding thread also makes the tile-shaped thumbnail (Pillow crops "
-        "and rounds it with the GIL released), which took ~1 ms of GUI-thread smooth scaling per new "
-        "thumbnail. Left: a first drawing of a tile costs ~0.35 ms of Python and text layout; drawing "
-        "tiles in a worker thread (QImage painting is thread-safe) would take that off the GUI thread."),
+        "Two stops ago 15-20 ms; last stop 13.3-21 ms (mostly 16-19: met in a third of the runs); this "
+        "stop 13.1-15.7 ms in every run with a quiet idle baseline (9 runs; 16.6 ms in one where the idle "
+        "window itself showed a 9.6 ms p99), and the gaps over 16 ms went from 22-32 to 10-17 a run. "
+        "Done this stop: thumbnails are read, decoded and shaped in the thumbnail cache's own worker "
+        "(one thread on two cores, two at most) instead of asyncio's default pool, where four loads "
+        "took turns at the GIL with the GUI thread (sampled: the gaps over 14 ms with no slow "
+        "callback of our own fell from 28-46 to 11-21 a run); no application-wide event filter (every paint and timer "
+        "event of every object had gone through Python); a new tile is drawn on a copy of its empty "
+        "card (0.225 -> 0.177 ms); the picker's index fix above. Earlier stops: tiles drawn once into "
+        "an image and reused, opaque, badges cached, tile-shaped thumbnails made by the decoding thread. "
+        "Left on the GUI thread: first drawings of tiles (~0.18 ms each, a page jump shows a dozen) "
+        "and Qt's repaints of the picker while it jumps a page every 60 ms."),
     ("download", "ratio"): (
-        "Was 0.52x (0.42-0.75x across runs); this stop 0.72-1.06x over 7 runs of the benchmark (median "
-        "of 5 rounds each; 5 of 7 at or above 0.9; the app moved 850-1,055 MB/s, curl 844-1,245 MB/s). "
+        "Two stops ago 0.52x (0.42-0.75x across runs); last stop 0.72-1.06x over 7 runs (median of 5 "
+        "rounds each; 5 of 7 at or above 0.9); this stop, with the same downloader, 0.96, 1.00 and 1.12x "
+        "in the three full runs and 0.88-0.91x in two runs of it alone (the app 770-950 MB/s, curl "
+        "844-924 MB/s): it follows curl's luck. "
         "The cost was "
         "h11: every read was appended to its receive buffer and sliced out again, and httpcore copied "
         "each piece once more. Done: after the first chunk (which empties h11's buffer) the body is "
@@ -120,12 +133,13 @@ NOTES = {
         "was 3 s) instead of every tenth of their age. The real service has no such prior: the engine "
         "learns each account's typical duration from its finished jobs, as before."),
     ("picker", "mem_growth_mb"): (
-        "~91 MB (last stop ~91 MB; 103 MB in one run this stop, before the bound below). Most of it is "
+        "~70 MB this stop (91-96 MB last stop; the one change that touches it: thumbnails now decode one "
+        "at a time in the cache's own worker, not four at once). Most of it is "
         "decoded thumbnails. With the tile-shaped copies (194x112, 87 KB), only 48 full-size pictures "
         "(320x180, 230 KB, for the form, job table and effects) stay in memory beside 150 tiles; the "
         "delegate keeps 32 drawn tiles. The benchmark builds its thumbnail cache as the app does."),
     ("picker", "first_paint_ms"): (
-        "Before: 229 ms; then ~90 ms; now 50-65 ms. The filter proxy asked the model for every row's "
+        "Before: 229 ms; then ~90 ms; now 48-78 ms. The filter proxy asked the model for every row's "
         "status even with no filter set (120 ms of 170 ms for 10,000 rows); it now accepts at once."),
 }
 
@@ -210,14 +224,15 @@ def write_results_md(data: dict, outcome: dict[str, str]) -> Path:
         lines += ["## Met after changes", ""]
         for section, key, label in fixed:
             lines += [f"- **{label}**: {NOTES[(section, key)]}", ""]
-    lines += ["## The three full runs of stop 8 (same code but the last few changes; nothing else running)", "",
-              "| figure | 08:18 UTC | 08:42 UTC | 08:51 UTC (this file) |", "|---|---|---|---|",
-              "| cold start ratio | 2.38x | 2.20x | 2.31x |",
-              "| worst / p99 stall | 37.4 / 16.0 ms | 38.8 / 17.5 ms | 54.9 / 19.1 ms |",
-              "| requests per job ratio | 0.139 | 0.153 | 0.143 |",
-              "| download ratio (app, curl MB/s) | 1.01 (853, 844) | 0.92 | 0.72 (897, 1245) |",
-              "| picker fill+paint / memory | 72 ms / 91.3 MB | 52 ms / 95.7 MB | 50 ms / 93.3 MB |",
-              "| idle CPU | 0.55% | 0.53% | 0.52% |", ""]
+    lines += ["## The three full runs of stop 9 (same code; nothing else running), next to stop 8's last", "",
+              "| figure | stop 8 (08:51 UTC) | 09:48 UTC | 10:00 UTC | 10:04 UTC (this file) |",
+              "|---|---|---|---|---|",
+              "| cold start ratio (app / bare s) | 2.31x | 2.24x (0.65 / 0.29) | 1.91x (0.80 / 0.42) | 2.06x (0.79 / 0.38) |",
+              "| worst / p99 stall | 54.9 / 19.1 ms | 35.6 / 14.2 ms | 27.5 / 13.0 ms | 34.0 / 13.9 ms |",
+              "| requests per job ratio | 0.143 | 0.155 | 0.134 | 0.138 |",
+              "| download ratio (app, curl MB/s) | 0.72 (897, 1245) | 0.96 (891, 924) | 1.00 (914, 915) | 1.12 (950, 849) |",
+              "| picker fill+paint / memory | 50 ms / 93.3 MB | 64 ms / 69.6 MB | 48 ms / 70.3 MB | 78 ms / 69.8 MB |",
+              "| idle CPU | 0.52% | 0.52% | 0.55% | 0.57% |", ""]
     lines += ["## Notes on method", "",
               "- Each benchmark runs in its own process, prints a table (app next to a baseline measured in "
               "the same run) and writes its figures to results.json and details to out/<name>.json.",
