@@ -84,10 +84,11 @@ NOTES = {
         "Qt namespace, which the bare script never touches, ~10 ms QStyle's), ~25 ms spawning the "
         "simulator, ~55 ms building the window, ~18 ms polishing it under the style sheet, ~25 ms "
         "painting the text and icons the bare window does not have, and ~25 ms for GET /accounts and "
-        "the first page of videos. We found no waste left in these; 1.5x would need a window that "
-        "paints before most of it is imported and built (a skeleton first, the form, player and job "
-        "table after the first frame), which would show the window assembling itself to gain ~0.15 s, "
-        "and we chose not to."),
+        "the first page of videos. We found no waste left in these. Even a window that paints before "
+        "most of it is imported and built (the frame and the video list first, the form, player and job "
+        "table after the first frame) would take off only what those parts cost before that frame, "
+        "~0.10-0.12 s by the figures above: ~1.6-1.8x, still short of 1.5x, for a window that visibly "
+        "assembles itself. We chose not to."),
     ("stall", "max_ms"): (
         "Before the first fixes: worst 70-142 ms; two stops ago 43-64 ms; last stop 25-55 ms; this stop "
         "25-36 ms in the runs where the idle baseline was quiet (52-58 ms in three runs where the same "
