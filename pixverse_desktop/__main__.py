@@ -16,11 +16,14 @@ from pathlib import Path
 log = logging.getLogger("pixverse_desktop")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 FROZEN_SIMULATOR_FLAG = "--run-demo-simulator"   # simulator.process.FROZEN_FLAG (not imported: cost)
+CLI_COMMANDS = ("extend", "videos", "jobs", "download")   # cli.COMMANDS, for --help (not imported: cost)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="pixverse-desktop",
-                                     description="Extend PixVerse videos through useapi.net.")
+    parser = argparse.ArgumentParser(
+        prog="pixverse-desktop", description="Extend PixVerse videos through useapi.net.",
+        epilog=f"Without a command this starts the window. Commands for the terminal: "
+               f"{', '.join(CLI_COMMANDS)}; `pixverse-desktop COMMAND --help` tells more.")
     parser.add_argument("--demo", action="store_true",
                         help="run against the embedded simulator: no token, no network, sample videos")
     parser.add_argument("--smoke-test", action="store_true",

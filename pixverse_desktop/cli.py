@@ -17,7 +17,7 @@ from typing import Any
 
 from pixverse_desktop import DEFAULT_API_BASE
 from pixverse_desktop.api import (
-    AccountPendingError, ApiError, Busy, ExtendRequest, InsufficientCredits, InvalidInput, Moderated,
+    AccountPendingError, ApiError, BadAddress, Busy, ExtendRequest, InsufficientCredits, InvalidInput, Moderated,
     PixverseClient, Transient, Unauthorized, api_base_from_env, make_http_client,
 )
 from pixverse_desktop.api.schemas import DURATIONS, Video
@@ -31,7 +31,8 @@ from pixverse_desktop.jobs.store import JobStore
 COMMANDS = {"extend", "videos", "jobs", "download"}
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID, EXIT_AUTH, EXIT_CREDITS = 0, 1, 2, 3, 4
-EXIT_MODERATED, EXIT_FAILED, EXIT_BUSY, EXIT_NETWORK, EXIT_ACCOUNT = 5, 6, 7, 8, 9
+EXIT_MODERATED, EXIT_FAILED, EXIT_BUSY, EXIT_NETWORK, EXIT_ACCOUNT, EXIT_TIMEOUT = 5, 6, 7, 8, 9, 10
+EXIT_PIPE = 141   # what a shell reports for a command killed by SIGPIPE (`... | head`)
 
 EXIT_CODES_HELP = """exit codes:
   0  success (with --wait: the video is COMPLETED)
@@ -42,8 +43,9 @@ EXIT_CODES_HELP = """exit codes:
   5  the prompt was rejected by moderation (422)
   6  the generation failed, or the job needs attention
   7  still busy (429) when --busy-timeout ran out
-  8  network: the service could not be reached or kept failing
+  8  network: the service could not be reached or kept failing (--network-timeout)
   9  the PixVerse account has a pending error (596)
+ 10  gave up waiting (--timeout): a sent job keeps running, `jobs --wait` follows it
 """
 
 
@@ -54,7 +56,7 @@ class CliError(Exception):
 
 
 def exit_code_for(error: BaseException) -> int:
-    for kind, code in ((InvalidInput, EXIT_INVALID), (Unauthorized, EXIT_AUTH),
+    for kind, code in ((InvalidInput, EXIT_INVALID), (BadAddress, EXIT_INVALID), (Unauthorized, EXIT_AUTH),
                        (InsufficientCredits, EXIT_CREDITS), (Moderated, EXIT_MODERATED),
                        (AccountPendingError, EXIT_ACCOUNT), (Busy, EXIT_BUSY), (Transient, EXIT_NETWORK)):
         if isinstance(error, kind):
@@ -70,6 +72,8 @@ def exit_code_for_job(job: Job) -> int:
     by_status = {400: EXIT_INVALID, 401: EXIT_AUTH, 412: EXIT_CREDITS, 422: EXIT_MODERATED, 596: EXIT_ACCOUNT}
     if job.state is JobState.WAITING_SLOT:
         return EXIT_NETWORK if job.error_kind is ErrorKind.TRANSIENT else EXIT_BUSY
+    if job.state is JobState.PENDING:   # never tried: --timeout ran out while it waited its turn
+        return EXIT_TIMEOUT
     return by_status.get(job.error_status or 0, EXIT_FAILED)
 
 
@@ -105,6 +109,25 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def state_text(job: Job) -> str:
+    """The state as the CLI words it: a send that failed to connect is not "waiting for a slot"."""
+    if job.state is JobState.WAITING_SLOT and job.error_kind is ErrorKind.TRANSIENT:
+        return "Not sent yet"
+    return job.state.label
+
+
+def seconds(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, not {text}")
+    return value
+
+
+def input_problems(error: InvalidInput) -> str:
+    """Refused fields named as the options that set them (the form's wording names its fields)."""
+    return "; ".join(f"--{e.field.replace('_', '-')}: {e.message}" for e in error.errors)
+
+
 # -- argument parsing ---------------------------------------------------------------------------
 
 
@@ -125,36 +148,41 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--video-id", help="a video from `videos`")
     source.add_argument("--file", help="a local video to upload first")
     source.add_argument("--video-path", help="the path of an already uploaded file")
-    ext.add_argument("--prompt", required=True)
-    ext.add_argument("--negative-prompt")
+    ext.add_argument("--prompt", required=True, help="what should happen next in the video (1-2048 characters)")
+    ext.add_argument("--negative-prompt", help="what to avoid (optional)")
     ext.add_argument("--duration", type=int, choices=DURATIONS, default=5)
     ext.add_argument("--quality", choices=["360p", "540p"], default="540p")
     ext.add_argument("--motion-mode", "--motion", dest="motion_mode", choices=["normal", "fast"], default="normal")
     ext.add_argument("--style", choices=["anime", "3d_animation", "clay"])
-    ext.add_argument("--seed", type=int)
-    ext.add_argument("--template-id", type=int)
+    ext.add_argument("--seed", type=int, help="a fixed seed repeats a result (default: random)")
+    ext.add_argument("--template-id", type=int, help="an effect template (see the window's Effect list)")
     ext.add_argument("--email", help="the PixVerse account to use (default: the service picks)")
     wm = ext.add_mutually_exclusive_group()
     wm.add_argument("--remove-watermark", dest="remove_watermark", action="store_true", default=None)
     wm.add_argument("--keep-watermark", dest="remove_watermark", action="store_false")
-    ext.add_argument("--reply-url")
-    ext.add_argument("--reply-ref")
-    ext.add_argument("--max-jobs", type=int)
+    ext.add_argument("--reply-url", help="an http(s) address the service calls on every status change")
+    ext.add_argument("--reply-ref", help="a reference passed back in those calls")
+    ext.add_argument("--max-jobs", type=int, help="the account's concurrent-job limit to set with this job")
     ext.add_argument("--wait", action="store_true", help="wait until the video is final")
-    ext.add_argument("--busy-timeout", type=float, default=900.0,
+    ext.add_argument("--busy-timeout", type=seconds, default=900.0,
                      help="give up (exit 7) when no slot frees up within this many seconds (default 900)")
-    ext.add_argument("--timeout", type=float, default=3 * 3600.0, help="give up waiting after this long")
+    ext.add_argument("--network-timeout", type=seconds, default=60.0,
+                     help="give up (exit 8) when the service cannot be reached for this many seconds "
+                          "(default 60); the job is then not sent")
+    ext.add_argument("--timeout", type=seconds, default=3 * 3600.0,
+                     help="give up waiting after this many seconds (default 10800; exit 10)")
     ext.add_argument("--poll-min", type=float, default=2.0, help=argparse.SUPPRESS)
 
     vids = sub.add_parser("videos", parents=[common], help="list every video of the account")
-    vids.add_argument("--email")
+    vids.add_argument("--email", help="the PixVerse account (default: every account)")
     jobs = sub.add_parser("jobs", parents=[common], help="list the jobs in the local journal")
     jobs.add_argument("--wait", action="store_true",
                       help="resume unfinished jobs (reconciling interrupted sends) and wait until all are final")
-    jobs.add_argument("--timeout", type=float, default=3 * 3600.0)
+    jobs.add_argument("--timeout", type=seconds, default=3 * 3600.0,
+                      help="with --wait: give up after this many seconds (default 10800; exit 10)")
     jobs.add_argument("--poll-min", type=float, default=2.0, help=argparse.SUPPRESS)
     dl = sub.add_parser("download", parents=[common], help="download a result (job id or video_id)")
-    dl.add_argument("id")
+    dl.add_argument("id", help="a job id (or its first characters) from `jobs`, or a video_id")
     dl.add_argument("--dir", help="target folder (default: the library folder from the settings)")
     return parser
 
@@ -187,9 +215,10 @@ class Session:
     """The objects one command needs, closed together."""
 
     def __init__(self, args: argparse.Namespace, need_token: bool = True) -> None:
+        base = api_base_from_env(args.api_base)   # a malformed address fails here, before anything else
         token = read_token() if need_token else ""
         self.http = make_http_client()
-        self.client = PixverseClient(api_base_from_env(args.api_base), lambda: token, self.http)
+        self.client = PixverseClient(base, lambda: token, self.http)
         self.store = JobStore.open(args.data_dir or default_data_dir())
 
     async def close(self) -> None:
@@ -238,7 +267,7 @@ async def cmd_extend(args: argparse.Namespace) -> int:
             video_path = (await session.client.upload_file(args.file, carrier, progress)).path
         job = engine.submit(_request_from_args(args, video_path))
         say(f"Job {job.id[:8]} created: {JobState.PENDING.label}")
-        job = await _follow(engine, job, args)
+        job, gave_up = await _follow(engine, job, args)
     finally:
         await engine.stop()
         await session.close()
@@ -246,7 +275,9 @@ async def cmd_extend(args: argparse.Namespace) -> int:
         print(json.dumps(job_json(job), indent=2))
     else:
         print(f"{job.video_id or '-'}\t{job.state.value}\t{job.result_url or ''}")
-    if job.state is not JobState.COMPLETED and job.message:
+    if gave_up:   # the job's last message still says it is trying again
+        say(f"Gave up: {gave_up}. Nothing was sent, so nothing was charged.")
+    elif job.state is not JobState.COMPLETED and job.message:
         say(job.message)
     return exit_code_for_job(job)
 
@@ -258,10 +289,11 @@ UNSENT = (JobState.PENDING, JobState.WAITING_SLOT)
 def _stop_on_problem(engine: JobEngine) -> None:
     problem = engine.latest_problem()
     if problem is not None:
-        raise CliError(problem.message, PROBLEM_EXIT.get(problem.kind, EXIT_ERROR))
+        hint = " (The token comes from USEAPI_TOKEN, or else the keyring.)" if problem.kind == "unauthorized" else ""
+        raise CliError(problem.message + hint, PROBLEM_EXIT.get(problem.kind, EXIT_ERROR))
 
 
-async def _follow(engine: JobEngine, job: Job, args: argparse.Namespace) -> Job:
+async def _follow(engine: JobEngine, job: Job, args: argparse.Namespace) -> tuple[Job, str]:
     """Report changes on stderr until the job is accepted (or final, with --wait). A job that was not
     sent when this returns or fails is cancelled, so a later run never sends it behind the user's back."""
     try:
@@ -273,7 +305,9 @@ async def _follow(engine: JobEngine, job: Job, args: argparse.Namespace) -> Job:
             say("  The job was not sent and has been cancelled.")
 
 
-async def _watch(engine: JobEngine, job: Job, args: argparse.Namespace) -> Job:
+async def _watch(engine: JobEngine, job: Job, args: argparse.Namespace) -> tuple[Job, str]:
+    """The job once it is accepted (or final, with --wait) and ""; or an unsent job and why this
+    gave up on it."""
     changed = asyncio.Event()
     engine.subscribe(lambda event: changed.set())
     started, busy_since, last_line = time.monotonic(), None, ""
@@ -281,21 +315,33 @@ async def _watch(engine: JobEngine, job: Job, args: argparse.Namespace) -> Job:
         job = engine.get(job.id) or job
         if job.state in UNSENT:
             _stop_on_problem(engine)  # parked behind an account problem: it would wait for ever
-        line = f"  {job.state.label}: {job.message}" if job.message != job.state.label else f"  {job.state.label}"
+        label = state_text(job)
+        line = f"  {label}: {job.message}" if job.message != job.state.label else f"  {label}"
         if line != last_line:
             say(line)
             last_line = line
         if job.state.is_final or (not args.wait and job.state.is_remote):
-            return job
-        if job.state is JobState.WAITING_SLOT:
+            return job, ""
+        if job.state is JobState.WAITING_SLOT:   # busy (429), or the service could not be reached
             busy_since = busy_since or time.monotonic()
-            if time.monotonic() - busy_since > args.busy_timeout:
-                return job
+            if job.error_kind is ErrorKind.TRANSIENT:
+                limit, why = args.network_timeout, "the service could not be reached for {:g} s"
+            else:
+                limit, why = args.busy_timeout, "no slot became free within {:g} s"
+            if time.monotonic() - busy_since > limit:
+                return job, why.format(limit)   # _follow cancels it and says so
         else:
             busy_since = None
         if time.monotonic() - started > args.timeout:
-            raise CliError(f"Gave up waiting after {args.timeout:.0f} s; the job stays in the journal "
-                           f"({job.id}) and resumes next time.", EXIT_FAILED)
+            if job.state in UNSENT:
+                return job, f"it was still not sent after {args.timeout:g} s (--timeout)"
+            if job.state is JobState.SUBMITTING:
+                raise CliError(f"Gave up waiting after {args.timeout:g} s while the job was being sent; "
+                               "`pixverse-desktop jobs --wait` checks whether the service received it "
+                               f"(it is never sent twice) and follows it ({job.id[:8]}).", EXIT_TIMEOUT)
+            raise CliError(f"Gave up waiting after {args.timeout:g} s. The job was sent and keeps running "
+                           f"on the service; `pixverse-desktop jobs --wait` follows it ({job.id[:8]}).",
+                           EXIT_TIMEOUT)
         changed.clear()
         try:
             await asyncio.wait_for(changed.wait(), timeout=1.0)
@@ -338,7 +384,8 @@ async def _resume_all(args: argparse.Namespace) -> list[Job]:
         await asyncio.wait_for(asyncio.gather(*(engine.wait_final(j.id) for j in unfinished)), args.timeout)
         return session.store.all()
     except asyncio.TimeoutError:
-        raise CliError("Some jobs are still running; they resume next time.", EXIT_FAILED) from None
+        raise CliError("Gave up waiting: some jobs are still running; `jobs --wait` follows them.",
+                       EXIT_TIMEOUT) from None
     finally:
         await engine.stop()
         await session.close()
@@ -387,9 +434,17 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         say(f"error: {exc}")
         return exc.code
+    except InvalidInput as exc:
+        say(f"error: {input_problems(exc)}")
+        return EXIT_INVALID
     except ApiError as exc:
         say(f"error: {exc.user_message}")
         return exit_code_for(exc)
+    except BrokenPipeError:
+        # The reader went away (`videos --json | head`): nothing of ours failed. Later writes (and
+        # Python's flush at exit) go nowhere instead of raising again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PIPE
     except KeyboardInterrupt:
         say("interrupted; unfinished jobs stay in the journal and resume next time")
         return 130

@@ -2,14 +2,14 @@
 
 from .client import PixverseClient, api_base_from_env, make_http_client
 from .errors import (
-    AccountPendingError, ApiError, BadRequest, Busy, BusyKind, ErrorKind, FieldError, InsufficientCredits,
+    AccountPendingError, ApiError, BadAddress, BadRequest, Busy, BusyKind, ErrorKind, FieldError, InsufficientCredits,
     InvalidInput, InvalidResponse, Moderated, NotFound, Transient, Unauthorized,
 )
 from .schemas import Account, Effect, ExtendRequest, UploadResult, Video, VideoStatus
 
 __all__ = [
     "PixverseClient", "api_base_from_env", "make_http_client", "AccountPendingError", "ApiError",
-    "BadRequest", "Busy", "BusyKind", "ErrorKind", "FieldError", "InsufficientCredits", "InvalidInput",
+    "BadAddress", "BadRequest", "Busy", "BusyKind", "ErrorKind", "FieldError", "InsufficientCredits", "InvalidInput",
     "InvalidResponse", "Moderated", "NotFound", "Transient", "Unauthorized", "Account", "Effect",
     "ExtendRequest", "UploadResult", "Video", "VideoStatus",
 ]

@@ -13,13 +13,13 @@ import os
 import ssl
 from pathlib import Path
 from typing import Any, AsyncIterator, Callable, Collection
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 
 from pixverse_desktop import DEFAULT_API_BASE, __version__
 
-from .errors import InvalidResponse, Unauthorized, error_from_response, error_from_transport
+from .errors import BadAddress, InvalidResponse, Unauthorized, error_from_response, error_from_transport
 from .schemas import Account, Effect, ExtendRequest, UploadResult, Video
 from .validate import check_extend, upload_content_type
 
@@ -31,7 +31,13 @@ UPLOAD_CHUNK = 256 * 1024
 
 
 def api_base_from_env(explicit: str | None = None) -> str:
-    return (explicit or os.environ.get("PIXVERSE_API_BASE") or DEFAULT_API_BASE).rstrip("/")
+    """The API base URL: ``explicit`` (--api-base, the setting), else PIXVERSE_API_BASE, else useapi.net.
+    Raises BadAddress for anything but an http(s) URL with a host, before any request is tried."""
+    base = (explicit or os.environ.get("PIXVERSE_API_BASE") or DEFAULT_API_BASE).rstrip("/")
+    parsed = urlsplit(base)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise BadAddress(base)
+    return base
 
 
 # httpcore reads an HTTP/1.1 body 64 KiB at a time; for a result of hundreds of megabytes the cost per

@@ -63,6 +63,19 @@ class Unauthorized(ApiError):
         return f"{self.title}. Enter a valid token (Settings → API token); get one at {TOKEN_HELP_URL}."
 
 
+class BadAddress(ApiError):
+    """The address itself cannot be used (not an http:// or https:// URL): a setting to correct, not a
+    passing fault, so nothing retries it."""
+
+    kind = ErrorKind.INPUT
+    title = "The address is not an http:// or https:// URL"
+
+    @property
+    def user_message(self) -> str:
+        return (f"{self.title}: {self.server_message!r}. Check --api-base, PIXVERSE_API_BASE or the "
+                "api_base setting.")
+
+
 class NotFound(ApiError):
     status = 404
     title = "Not found"
@@ -134,9 +147,14 @@ class Transient(ApiError):
     may_have_arrived = True
 
     @property
-    def user_message(self) -> str:
+    def what_happened(self) -> str:
+        """The fault alone, for a face that retries by itself (the advice below is for a person)."""
         detail = f" ({self.server_message})" if self.server_message else ""
-        return f"{self.title}{detail}. It is probably temporary; try again in a moment."
+        return f"{self.title}{detail}."
+
+    @property
+    def user_message(self) -> str:
+        return f"{self.what_happened} It is probably temporary; try again in a moment."
 
 
 class InvalidResponse(Transient):
@@ -219,9 +237,11 @@ def error_from_response(status: int, body: bytes, retry_after: str | None = None
     return cls(message, status=status, retry_after=_retry_after(retry_after))
 
 
-def error_from_transport(exc: BaseException) -> Transient:
-    """Timeouts, refused or reset connections, protocol errors."""
+def error_from_transport(exc: BaseException) -> ApiError:
+    """Timeouts, refused or reset connections, protocol errors; an address httpx cannot use at all."""
     name = type(exc).__name__
+    if name in ("UnsupportedProtocol", "InvalidURL"):
+        return BadAddress(str(exc))
     if "Connect" in name:
         error = Transient("could not connect")
         error.may_have_arrived = False

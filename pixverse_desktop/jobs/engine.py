@@ -332,7 +332,7 @@ class JobEngine:
                                                 self.config.transient_max_s)
                 self.publish(job.evolve(state=JobState.WAITING_SLOT, next_try_at=now + delay,
                                         attempts=job.attempts + 1, error_kind=ErrorKind.TRANSIENT,
-                                        message=f"{exc.user_message} (not sent; trying again)"))
+                                        message=f"{exc.what_happened} Not sent; trying again by itself."))
                 return
             # The POST may have been accepted: look for it rather than sending it again.
             self.publish(job.evolve(message="No clear answer from the service; checking whether it "

@@ -234,3 +234,17 @@ def test_client_with_trailing_slash_base_url():
             finally:
                 await http.aclose()
     run(main())
+
+
+def test_an_address_httpx_cannot_use_is_a_setting_to_fix_not_a_passing_fault():
+    import httpx
+
+    from pixverse_desktop.api import BadAddress, api_base_from_env
+    from pixverse_desktop.api.errors import error_from_transport
+
+    error = error_from_transport(httpx.UnsupportedProtocol("Request URL is missing an 'http://' or 'https://' protocol."))
+    assert isinstance(error, BadAddress) and not error.retryable and "temporary" not in error.user_message
+    for bad in ("not a url", "ftp://example.com/v2", "http://"):
+        with pytest.raises(BadAddress):
+            api_base_from_env(bad)
+    assert api_base_from_env("http://127.0.0.1:8000/v2/pixverse/") == "http://127.0.0.1:8000/v2/pixverse"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -58,6 +59,7 @@ def test_invalid_input_exits_2_and_sends_nothing(sim_factory, run_cli, args, wor
     th = sim_factory()
     code, out, err = run_cli(th, "extend", "--video-id", first_video(th), *args)
     assert code == cli.EXIT_INVALID and words in err and out == ""
+    assert err.startswith("error: --") and "form" not in err   # named as the option that sets it
     assert th.call(lambda: len(th.sim.state.requests)) == 0
 
 
@@ -155,6 +157,7 @@ def test_help_lists_exit_codes():
                          capture_output=True, text=True).stdout
     for code in range(10):
         assert f"\n  {code}  " in out
+    assert "\n 10  gave up waiting" in out
 
 
 def test_a_refused_token_stops_extend_at_once_and_leaves_nothing_to_send(sim_factory, run_cli, monkeypatch,
@@ -176,8 +179,11 @@ def test_an_unreachable_service_gives_up_with_the_network_code_and_cancels(run_c
     class Closed:
         base_url = "http://127.0.0.1:9/v2/pixverse"
     code, out, err = run_cli(Closed, "extend", "--video-id", "user:1-pixverse:a@x.io-video:1",
-                             "--prompt", "x", "--busy-timeout", "0.3", "--json")
+                             "--prompt", "x", "--network-timeout", "0.3", "--json")
     assert code == cli.EXIT_NETWORK and "not sent" in err
+    assert "Waiting for a free slot" not in err and "Not sent yet" in err   # not a busy service
+    assert err.strip().splitlines()[-1] == ("Gave up: the service could not be reached for 0.3 s. Nothing was "
+                                            "sent, so nothing was charged.")
     code, out, _ = run_cli(Closed, "jobs", "--json")
     assert json.loads(out) == []  # cancelled, hidden: no later run will send it
 
@@ -214,3 +220,50 @@ def test_extend_from_a_file_with_several_accounts_needs_no_email(sim_factory, ru
     uploads = th.call(lambda: th.sim.api_requests("/files", "POST"))
     assert len(uploads) == 1 and "email=a@example.com" in uploads[0].query
     assert json.loads(out)["status"] == "COMPLETED"
+
+
+def test_a_timeout_after_the_job_was_sent_says_it_keeps_running(sim_factory, run_cli):
+    th = sim_factory(queue_seconds=30)
+    code, _, err = run_cli(th, "extend", "--video-id", first_video(th), "--prompt", "slow", "--wait",
+                           "--timeout", "0.5")
+    assert code == cli.EXIT_TIMEOUT and "keeps running on the service" in err and "jobs --wait" in err
+    assert posts(th) == 1 and "cancelled" not in err
+
+
+@pytest.mark.parametrize("args, words", [
+    (["videos", "--api-base", "not a url"], "not an http:// or https:// URL: 'not a url'"),
+    (["videos", "--api-base", "ftp://example.com/v2"], "Check --api-base"),
+])
+def test_a_malformed_address_is_a_setting_to_fix_not_a_passing_fault(monkeypatch, capsys, args, words):
+    monkeypatch.setenv("USEAPI_TOKEN", TOKEN)
+    assert cli.main(args) == cli.EXIT_INVALID
+    err = capsys.readouterr().err
+    assert words in err and "temporary" not in err
+
+
+def test_timeouts_must_be_positive(capsys):
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["extend", "--video-id", "v", "--prompt", "p", "--timeout", "-1"])
+    assert exited.value.code == 2 and "above 0" in capsys.readouterr().err
+
+
+def test_a_reader_that_goes_away_is_not_an_error(sim_factory, tmp_path):
+    """`videos --json | head`: no traceback, the shell's usual status for a closed pipe."""
+    th = sim_factory(seed_videos=400)   # more JSON than a pipe holds
+    child = subprocess.Popen([sys.executable, "-m", "pixverse_desktop", "videos", "--json", "--api-base",
+                              th.base_url, "--data-dir", str(tmp_path)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env={**os.environ, "USEAPI_TOKEN": TOKEN})
+    child.stdout.read(100)
+    child.stdout.close()
+    err = child.stderr.read().decode()
+    assert child.wait(60) == cli.EXIT_PIPE and "Traceback" not in err and "BrokenPipe" not in err
+
+
+def test_the_window_help_names_the_terminal_commands():
+    from pixverse_desktop import __main__ as entry
+
+    assert set(entry.CLI_COMMANDS) == cli.COMMANDS
+    out = subprocess.run([sys.executable, "-m", "pixverse_desktop", "--help"], capture_output=True,
+                         text=True).stdout
+    out = " ".join(out.split())
+    assert "extend, videos, jobs, download" in out and "COMMAND --help" in out
