@@ -201,10 +201,13 @@ class JobTableModel(QAbstractTableModel):
     def status_text(self, job: Job) -> str:
         state = job.state
         if state is JobState.WAITING_SLOT:
+            # The same state holds a send that could not connect: that is not a busy service.
+            unsent = job.error_kind is ErrorKind.TRANSIENT
             if job.next_try_at:
                 when = datetime.fromtimestamp(job.next_try_at).strftime("%H:%M:%S")
-                return self.tr("Waiting for a free slot (next try %s)") % when
-            return self.tr("Waiting for a free slot")
+                return (self.tr("Not sent yet (next try %s)") if unsent else
+                        self.tr("Waiting for a free slot (next try %s)")) % when
+            return self.tr("Not sent yet") if unsent else self.tr("Waiting for a free slot")
         if state is JobState.FAILED and job.error_kind is ErrorKind.ACCOUNT:
             return self.tr("Failed: account problem")
         if state in (JobState.QUEUED, JobState.GENERATING) and job.status_label and \

@@ -625,18 +625,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+123"/>
+        <location line="+126"/>
         <source>Waiting for a free slot (next try %s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-180"/>
-        <location line="+181"/>
+        <location line="-183"/>
+        <location line="+184"/>
         <source>Waiting for a free slot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-183"/>
+        <location line="-186"/>
         <source>Waiting to send</source>
         <translation type="unfinished"></translation>
     </message>
@@ -681,7 +681,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+157"/>
+        <location line="+156"/>
+        <source>Not sent yet (next try %s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not sent yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Failed: account problem</source>
         <translation type="unfinished"></translation>
     </message>
@@ -714,7 +724,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+55"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
@@ -744,7 +754,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="+86"/>
         <source>1 job sent to the queue</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1042,7 +1052,7 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/settings_dialog.py" line="+49"/>
+        <location filename="../../pixverse_desktop/ui/settings_dialog.py" line="+59"/>
         <location line="+1"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
@@ -1098,24 +1108,24 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+140"/>
+        <location line="+130"/>
         <source>The token is kept in the OS keyring, never in the settings file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-131"/>
+        <location line="-121"/>
         <source>API token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+6"/>
         <location line="+22"/>
-        <location line="+129"/>
+        <location line="+119"/>
         <source>Library folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-148"/>
+        <location line="-138"/>
         <source>Browse…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1180,7 +1190,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+5"/>
         <source>Default duration</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1300,7 +1310,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+14"/>
         <source> s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1491,7 +1501,7 @@
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location line="+46"/>
+        <location line="+62"/>
         <location line="+1"/>
         <source>Keyboard shortcuts</source>
         <translation type="unfinished"></translation>
@@ -1710,7 +1720,7 @@
 <context>
     <name>VideoListModel</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/video_list_model.py" line="+127"/>
+        <location filename="../../pixverse_desktop/ui/video_list_model.py" line="+128"/>
         <source>Uploaded file: %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1721,7 +1731,7 @@
     </message>
     <message>
         <location line="+13"/>
-        <location line="+161"/>
+        <location line="+172"/>
         <source>UPLOADED</source>
         <translation type="unfinished"></translation>
     </message>

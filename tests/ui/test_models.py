@@ -164,6 +164,9 @@ def test_waiting_slot_shows_the_next_try(qapp):
     model.upsert(_job(state=JobState.WAITING_SLOT, next_try_at=at))
     text = model.index(0, COLUMNS.index("status")).data()
     assert text == "Waiting for a free slot (next try %s)" % time.strftime("%H:%M:%S", time.localtime(at))
+    model.upsert(_job(state=JobState.WAITING_SLOT, next_try_at=at, error_kind=ErrorKind.TRANSIENT))
+    text = model.index(0, COLUMNS.index("status")).data()   # could not connect: not a busy service
+    assert text == "Not sent yet (next try %s)" % time.strftime("%H:%M:%S", time.localtime(at))
     model.upsert(_job(state=JobState.FAILED, error_kind=ErrorKind.ACCOUNT))
     assert model.index(0, COLUMNS.index("status")).data() == "Failed: account problem"
 
