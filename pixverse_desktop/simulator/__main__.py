@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import signal
 import sys
 import threading
@@ -107,9 +108,14 @@ async def serve(config: SimulatorConfig, host: str, port: int, announce: bool = 
 
 def _stop_when_stdin_closes(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
     """A parent killed outright (SIGKILL, a crash) cannot stop its child; the end of the pipe it held
-    is the one signal that always arrives. A daemon thread, so a signal-stopped server exits too."""
+    is the one signal that always arrives. A daemon thread, so a signal-stopped server exits too; it
+    reads the descriptor itself, not ``sys.stdin``: a daemon thread blocked inside the buffered reader
+    holds its lock, and the interpreter's exit after a Ctrl+C or SIGTERM then died on it with "Fatal
+    Python error: could not acquire lock for <stdin>"."""
+    fd = sys.stdin.fileno()
+
     def wait() -> None:
-        while sys.stdin.buffer.read(4096):
+        while os.read(fd, 4096):
             pass
         try:
             loop.call_soon_threadsafe(stop.set)

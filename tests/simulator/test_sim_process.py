@@ -112,3 +112,19 @@ def test_the_child_loads_no_certificate_bundle_and_keeps_the_rest_of_the_environ
         assert sim._process.stdout.readline().split() == ["kept", "0"]
     finally:
         sim.stop()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_stops_it_cleanly_while_it_watches_its_stdin(sig):
+    """Ctrl+C in a terminal reaches the child too; its exit must not die on the stdin watcher."""
+    for _ in range(3):   # the failure was a race at interpreter exit: try it a few times
+        child = subprocess.Popen(process.child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+        try:
+            assert child.stdout.readline().startswith(process.ANNOUNCE)
+            child.send_signal(sig)
+            assert child.wait(15) == 0
+            assert "Fatal Python error" not in child.stderr.read()
+        finally:
+            child.kill()
+            child.stdin.close()
