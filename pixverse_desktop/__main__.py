@@ -103,7 +103,15 @@ def _import_qt_free_layers() -> None:
     from pixverse_desktop.storage import secrets  # noqa: F401
 
 
+QUIET_QT = "qt.multimedia.*.debug=false;qt.multimedia.*.info=false;qt.multimedia.symbolsresolver.warning=false"
+
+
 def _run_window(args: argparse.Namespace, sim_process) -> int:
+    if args.log_level != "DEBUG":
+        # Qt Multimedia tells the terminal at every start which optional libraries it did not find
+        # (VA-API, PipeWire) and its FFmpeg version: ten lines that read like errors. Its real warnings
+        # stay; --log-level DEBUG or a QT_LOGGING_RULES of one's own shows everything.
+        os.environ.setdefault("QT_LOGGING_RULES", QUIET_QT)
     _import_qt_free_layers()
     import qasync
     from PySide6.QtCore import Qt

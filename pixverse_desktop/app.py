@@ -191,6 +191,7 @@ class Application:
             self.window.state.save()   # also when the window is hidden in the tray (no close event)
             self.window.tray.shutdown()
             self.window.bridge.detach()
+            self.window.cancel_loads()
             self.window.player.shutdown()
             self.window.close()
         if self.engine is not None:

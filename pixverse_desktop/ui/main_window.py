@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self.engine = s.engine
         self._autoplay = True
         self._source_restored = False
+        self._effects: asyncio.Future | None = None
         self.dialogs = WindowDialogs(self)
         self.setWindowTitle(self.tr("%s — Demo") % APP_NAME if s.demo else APP_NAME)
         self.setWindowIcon(app_icon())
@@ -192,7 +193,7 @@ class MainWindow(QMainWindow):
         self.picker.set_accounts(emails)
         if self.video_model.rowCount() == 0 and not self.video_model.loading:
             self.video_model.refresh()
-        asyncio.ensure_future(self._load_effects())
+        self._effects = asyncio.ensure_future(self._load_effects())
         await self.video_model.wait_idle()
         if not self._source_restored:
             self._source_restored = True
@@ -220,6 +221,12 @@ class MainWindow(QMainWindow):
             task = self.picker.upload(path)
             if task is not None:
                 await asyncio.wait([task])
+
+    def cancel_loads(self) -> None:
+        """Stops what the window still fetches (the effects list) before the HTTP client closes: cut
+        off, it logged "effects unavailable" on every quick exit."""
+        if self._effects is not None:
+            self._effects.cancel()
 
     async def _load_effects(self) -> None:
         try:

@@ -17,6 +17,10 @@ def test_demo_smoke_test_exits_zero_after_the_first_paint(tmp_path):
                             capture_output=True, text=True, timeout=120, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "smoke test ok: 8 videos loaded and painted" in result.stdout
+    # No chatter that reads like errors: Qt Multimedia's list of optional libraries it did not find,
+    # or the effects list cut off by the quick exit.
+    assert "qt.multimedia.symbolsresolver" not in result.stderr
+    assert "effects unavailable" not in result.stdout + result.stderr
     assert (tmp_path / "data" / "demo" / "jobs.sqlite3").exists()   # demo data kept apart
 
 
