@@ -69,11 +69,13 @@ class ExtendForm(QWidget):
 
         self.duration = self._combo(self.tr("Duration"), [(self.tr("5 seconds"), 5), (self.tr("8 seconds"), 8)])
         self.quality = self._combo(self.tr("Quality"), [("540p", "540p"), ("360p", "360p")])
-        self.motion = self._combo(self.tr("Motion"), [(self.tr("Normal"), "normal"), (self.tr("Fast"), "fast")])
+        # Two boxes share the "Look" row: their items say which is which ("Normal" beside "None" did not).
+        self.motion = self._combo(self.tr("Motion"), [(self.tr("Normal motion"), "normal"),
+                                                      (self.tr("Fast motion"), "fast")])
         self.motion.setToolTip(self.tr(FAST_MOTION_RULE))
-        self.style = self._combo(self.tr("Style"), [(self.tr("None"), None), (self.tr("Anime"), "anime"),
-                                                    (self.tr("3D animation"), "3d_animation"),
-                                                    (self.tr("Clay"), "clay")])
+        self.style = self._combo(self.tr("Style"), [(self.tr("No style"), None), (self.tr("Anime style"), "anime"),
+                                                    (self.tr("3D animation style"), "3d_animation"),
+                                                    (self.tr("Clay style"), "clay")])
         self.seed = QLineEdit()
         self.seed.setAccessibleName(self.tr("Seed"))
         self.seed.setPlaceholderText(f"{SEED_MIN}…{SEED_MAX}")

@@ -164,36 +164,36 @@
     <name>ExtendForm</name>
     <message>
         <location filename="../../pixverse_desktop/ui/extend_form.py" line="+37"/>
-        <location line="+90"/>
+        <location line="+92"/>
         <location line="+2"/>
         <location line="+242"/>
         <source>Extend</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-324"/>
+        <location line="-326"/>
         <source>Source thumbnail</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+203"/>
+        <location line="+205"/>
         <source>No source chosen: pick a video on the left or add a local one.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-195"/>
+        <location line="-197"/>
         <source>What happens next? e.g. the camera pulls back to reveal…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+90"/>
+        <location line="+92"/>
         <source>Prompt</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-83"/>
+        <location line="-85"/>
         <source>What to avoid (optional)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -223,43 +223,43 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Motion</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
-        <source>Normal</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Fast</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Style</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
-        <source>None</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Anime</source>
+        <location line="-3"/>
+        <source>Normal motion</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>3D animation</source>
+        <source>Fast motion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No style</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Anime style</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Clay</source>
+        <source>3D animation style</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Clay style</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -709,7 +709,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/main_window.py" line="+85"/>
+        <location filename="../../pixverse_desktop/ui/main_window.py" line="+86"/>
         <source>%s — Demo</source>
         <translation type="unfinished"></translation>
     </message>
@@ -754,7 +754,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+92"/>
         <source>1 job sent to the queue</source>
         <translation type="unfinished"></translation>
     </message>
