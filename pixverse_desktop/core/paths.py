@@ -3,6 +3,7 @@
 Each directory comes from :mod:`platformdirs` for ``APP_NAME`` (no "appauthor" level on Windows),
 unless the environment variable ``PIXVERSE_DESKTOP_HOME`` names an override root, in which case
 the directories are ``<root>/data``, ``<root>/cache``, ``<root>/logs`` and ``<root>/config``
+(and the default video library ``<root>/library``)
 (handy for portable installs, tests and bug reports). Every function creates its directory on
 demand and returns an absolute :class:`~pathlib.Path`.
 
@@ -24,6 +25,7 @@ HOME_ENV = "PIXVERSE_DESKTOP_HOME"
 
 __all__ = [
     "HOME_ENV", "override_root", "data_dir", "cache_dir", "log_dir", "config_dir", "resources_dir",
+    "default_library_dir",
 ]
 
 
@@ -64,6 +66,14 @@ def config_dir() -> Path:
 
 
 SHARE_NAME = "pixverse-desktop"  # <prefix>/share/pixverse-desktop/resources in installed layouts
+
+
+def default_library_dir() -> Path:
+    """Where finished videos go unless the settings say otherwise: the platform's Videos folder, or
+    ``<root>/library`` under an override root, so a portable install or a test writes nothing
+    outside it. Not created here: the first download creates it."""
+    root = override_root()
+    return root / "library" if root is not None else Path(platformdirs.user_videos_dir()) / APP_NAME
 
 
 def resources_dir() -> Path:

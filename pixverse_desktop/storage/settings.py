@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Generic, TypeVar
 
-from platformdirs import user_videos_dir
 from PySide6.QtCore import QSettings
 
 from pixverse_desktop import APP_NAME
-from pixverse_desktop.core.paths import config_dir
+from pixverse_desktop.core.paths import config_dir, default_library_dir
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -30,13 +29,17 @@ class Option(Generic[T]):
     help: str
     check: Callable[[Any], bool] | None = None
 
+    def fallback(self) -> T:
+        """The default; a callable one is asked each time (it may depend on the environment)."""
+        return self.default() if callable(self.default) else self.default
+
 
 def _default_library() -> str:
-    return str(Path(user_videos_dir()) / APP_NAME)
+    return str(default_library_dir())
 
 
 OPTIONS: dict[str, Option] = {o.key: o for o in [
-    Option("library_dir", str, _default_library(), "Folder where finished videos are saved"),
+    Option("library_dir", str, _default_library, "Folder where finished videos are saved"),
     Option("auto_download", bool, True, "Download every finished video into the library folder"),
     Option("poll_min_s", float, 2.0, "Shortest wait between status checks (seconds)",
            lambda v: 0.05 <= v <= 60),
@@ -66,14 +69,14 @@ class Settings:
         option = OPTIONS[key]
         raw = self._q.value(key, None)
         if raw is None:
-            return option.default
+            return option.fallback()
         try:
             value = self._coerce(option, raw)
         except (TypeError, ValueError):
             value = None
         if value is None or (option.check and not option.check(value)):
             log.warning("setting %s has an unusable stored value; using the default", key)
-            return option.default
+            return option.fallback()
         return value
 
     @staticmethod

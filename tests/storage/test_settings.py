@@ -11,7 +11,7 @@ from pixverse_desktop.storage.settings import OPTIONS, Settings
 def test_defaults_and_round_trip(tmp_path):
     s = Settings(tmp_path / "settings.ini")
     for key, option in OPTIONS.items():
-        assert s.get(key) == option.default
+        assert s.get(key) == option.fallback()
     s.set("notifications", False)
     s.set("theme", "dark")
     s.set("poll_min_s", 0.5)
@@ -48,3 +48,14 @@ def test_presets_and_ui_state(tmp_path):
     assert again.state("form") == '{"prompt": "hello"}' and again.state("source", "") == ""
     s.set("presets", "not json")
     assert s.presets() == {}
+
+
+def test_the_default_library_follows_the_override_root(tmp_path, monkeypatch):
+    """A portable install (or a test) under PIXVERSE_DESKTOP_HOME writes no video outside it."""
+    from pixverse_desktop.core.paths import HOME_ENV
+
+    monkeypatch.setenv(HOME_ENV, str(tmp_path / "root"))
+    assert Settings(tmp_path / "a.ini").get("library_dir") == str(tmp_path / "root" / "library")
+    monkeypatch.delenv(HOME_ENV)
+    assert Settings(tmp_path / "b.ini").get("library_dir").endswith("PixVerse Desktop")
+    assert not Settings(tmp_path / "b.ini").get("library_dir").startswith(str(tmp_path))
