@@ -64,7 +64,7 @@ CONTEXT = {
 NOTES = {
     ("startup", "ratio"): (
         "Two stops ago 3.1x (1.55 s against 0.50 s), last stop ~2.3x (0.85 s against 0.37 s); this stop "
-        "1.9-2.2x in three full runs (0.65-0.80 s against 0.29-0.42 s: the machine's speed moved during "
+        "1.9-2.2x in four full runs (0.51-0.80 s against 0.27-0.42 s: the machine's speed moved during "
         "the stop), measured to the paint of the video list with its "
         "rows (the smoke test reports that moment; both sides are timed to their paint, not to their "
         "exit) with the app byte-compiled as an installed copy is. Done this stop: an application-wide "
@@ -91,7 +91,7 @@ NOTES = {
         "assembles itself. We chose not to."),
     ("stall", "max_ms"): (
         "Before the first fixes: worst 70-142 ms; two stops ago 43-64 ms; last stop 25-55 ms; this stop "
-        "25-36 ms in the runs where the idle baseline was quiet (52-58 ms in three runs where the same "
+        "23-36 ms in the runs where the idle baseline was quiet (52-58 ms in three runs where the same "
         "window idle also showed 16-36 ms: the virtual machine was disturbed; once 117 ms). Done this "
         "stop: the picker's rows-by-key index was rebuilt at every insert at its top, ~1.3 ms for 5,000 "
         "videos, several times in one poll as finished jobs landed there (10-18 ms pauses): rows are now "
@@ -103,7 +103,7 @@ NOTES = {
         "Pillow decoding (it lets go of the GIL), a running size for the thumbnail disk cache."),
     ("stall", "p99_ms"): (
         "Two stops ago 15-20 ms; last stop 13.3-21 ms (mostly 16-19: met in a third of the runs); this "
-        "stop 13.1-15.7 ms in every run with a quiet idle baseline (9 runs; 16.6 ms in one where the idle "
+        "stop 10.7-15.7 ms in every run with a quiet idle baseline (10 runs; 16.6 ms in one where the idle "
         "window itself showed a 9.6 ms p99), and the gaps over 16 ms went from 22-32 to 10-17 a run. "
         "Done this stop: thumbnails are read, decoded and shaped in the thumbnail cache's own worker "
         "(one thread on two cores, two at most) instead of asyncio's default pool, where four loads "
@@ -116,9 +116,13 @@ NOTES = {
         "and Qt's repaints of the picker while it jumps a page every 60 ms."),
     ("download", "ratio"): (
         "Two stops ago 0.52x (0.42-0.75x across runs); last stop 0.72-1.06x over 7 runs (median of 5 "
-        "rounds each; 5 of 7 at or above 0.9); this stop, with the same downloader, 0.96, 1.00 and 1.12x "
-        "in the three full runs and 0.88-0.91x in two runs of it alone (the app 770-950 MB/s, curl "
-        "844-924 MB/s): it follows curl's luck. "
+        "rounds each; 5 of 7 at or above 0.9); this stop, with the same downloader, 0.96, 1.00, 1.12 and "
+        "0.89x in four full runs and 0.88-0.91x in two runs of it alone (the app 770-999 MB/s, curl "
+        "844-1,126 MB/s). Counting the reads shows two regimes from round to round: mostly the "
+        "socket hands over nearly 2 MiB a read (~280 reads, ~1,000 MB/s); in some rounds never more "
+        "than ~256 KiB (~2,800 reads, ~300-400 MB/s), most likely while the kernel's receive buffer "
+        "has not grown, and each read then costs a turn of the Python event loop that curl does not "
+        "pay. A minimum read size on the socket (SO_RCVLOWAT) was tried and did not change that. "
         "The cost was "
         "h11: every read was appended to its receive buffer and sliced out again, and httpcore copied "
         "each piece once more. Done: after the first chunk (which empties h11's buffer) the body is "
@@ -225,15 +229,17 @@ def write_results_md(data: dict, outcome: dict[str, str]) -> Path:
         lines += ["## Met after changes", ""]
         for section, key, label in fixed:
             lines += [f"- **{label}**: {NOTES[(section, key)]}", ""]
-    lines += ["## The three full runs of stop 9 (same code; nothing else running), next to stop 8's last", "",
-              "| figure | stop 8 (08:51 UTC) | 09:48 UTC | 10:00 UTC | 10:04 UTC (this file) |",
-              "|---|---|---|---|---|",
-              "| cold start ratio (app / bare s) | 2.31x | 2.24x (0.65 / 0.29) | 1.91x (0.80 / 0.42) | 2.06x (0.79 / 0.38) |",
-              "| worst / p99 stall | 54.9 / 19.1 ms | 35.6 / 14.2 ms | 27.5 / 13.0 ms | 34.0 / 13.9 ms |",
-              "| requests per job ratio | 0.143 | 0.155 | 0.134 | 0.138 |",
-              "| download ratio (app, curl MB/s) | 0.72 (897, 1245) | 0.96 (891, 924) | 1.00 (914, 915) | 1.12 (950, 849) |",
-              "| picker fill+paint / memory | 50 ms / 93.3 MB | 64 ms / 69.6 MB | 48 ms / 70.3 MB | 78 ms / 69.8 MB |",
-              "| idle CPU | 0.52% | 0.52% | 0.55% | 0.57% |", ""]
+    lines += ["## The full runs of stop 9 (nothing else running), next to stop 8's last", "",
+              "The first three ran the same code; the last (this file) the stop's final code, after "
+              "command-line and wording fixes that do not touch these paths.", "",
+              "| figure | stop 8 (08:51 UTC) | 09:48 UTC | 10:00 UTC | 10:04 UTC | 10:34 UTC |",
+              "|---|---|---|---|---|---|",
+              "| cold start ratio (app / bare s) | 2.31x | 2.24x (0.65 / 0.29) | 1.91x (0.80 / 0.42) | 2.06x (0.79 / 0.38) | 1.90x (0.51 / 0.27) |",
+              "| worst / p99 stall | 54.9 / 19.1 ms | 35.6 / 14.2 ms | 27.5 / 13.0 ms | 34.0 / 13.9 ms | 23.0 / 10.7 ms |",
+              "| requests per job ratio | 0.143 | 0.155 | 0.134 | 0.138 | 0.136 |",
+              "| download ratio (app, curl MB/s) | 0.72 (897, 1245) | 0.96 (891, 924) | 1.00 (914, 915) | 1.12 (950, 849) | 0.89 (999, 1126) |",
+              "| picker fill+paint / memory | 50 ms / 93.3 MB | 64 ms / 69.6 MB | 48 ms / 70.3 MB | 78 ms / 69.8 MB | 67 ms / 70.0 MB |",
+              "| idle CPU | 0.52% | 0.52% | 0.55% | 0.57% | 0.56% |", ""]
     lines += ["## Notes on method", "",
               "- Each benchmark runs in its own process, prints a table (app next to a baseline measured in "
               "the same run) and writes its figures to results.json and details to out/<name>.json.",
