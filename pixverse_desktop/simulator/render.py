@@ -56,7 +56,9 @@ class Painter:
         draw = ImageDraw.Draw(card)
         title_font = _font(max(10, height // 22), bold=True)
         text_font = _font(max(10, height // 15))
-        draw.text((width // 24, height // 20), title, fill=(255, 255, 255), font=title_font)
+        # Centred at the top: an app's thumbnail tile puts its badges in the top corners.
+        draw.text(((width - draw.textlength(title, font=title_font)) // 2, height // 20), title,
+                  fill=(255, 255, 255), font=title_font)
         chars = max(10, int(width / (text_font.size * 0.58))) if hasattr(text_font, "size") else 40
         lines = textwrap.wrap(text, chars)[:5] or [""]
         line_h = int(getattr(text_font, "size", 12) * 1.3)
@@ -74,7 +76,8 @@ class Painter:
         draw = ImageDraw.Draw(image)
         r = max(4, self.height // 24)
         progress = (t / total) if total else 0.0
-        x = int(r + progress * (self.width - 2 * r))
+        margin = r + self.width // 20   # clear of the edges a 16:9 picture loses when cropped to a tile
+        x = int(margin + progress * (self.width - 2 * margin))
         y = int(self.height * 0.82)
         draw.ellipse((x - r, y - r, x + r, y + r), fill=(255, 255, 255), outline=(0, 0, 0))
         stamp = f"{label}  {t:5.2f}s".strip()
