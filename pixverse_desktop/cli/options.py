@@ -1,0 +1,91 @@
+"""The command line's words: its commands, options and exit codes (``cli`` runs them)."""
+
+from __future__ import annotations
+
+import argparse
+
+from pixverse_desktop import DEFAULT_API_BASE
+from pixverse_desktop.api.schemas import DURATIONS
+
+COMMANDS = {"extend", "videos", "jobs", "download"}
+
+EXIT_OK, EXIT_ERROR, EXIT_INVALID, EXIT_AUTH, EXIT_CREDITS = 0, 1, 2, 3, 4
+EXIT_MODERATED, EXIT_FAILED, EXIT_BUSY, EXIT_NETWORK, EXIT_ACCOUNT, EXIT_TIMEOUT = 5, 6, 7, 8, 9, 10
+EXIT_PIPE = 141   # what a shell reports for a command killed by SIGPIPE (`... | head`)
+
+EXIT_CODES_HELP = """exit codes:
+  0  success (with --wait: the video is COMPLETED)
+  1  any other error
+  2  invalid input: refused before sending, or by the service (400)
+  3  authorization: no token, or the token was refused (401)
+  4  no credits left on the PixVerse account (412)
+  5  the prompt was rejected by moderation (422)
+  6  the generation failed, or the job needs attention
+  7  still busy (429) when --busy-timeout ran out
+  8  network: the service could not be reached or kept failing (--network-timeout)
+  9  the PixVerse account has a pending error (596)
+ 10  gave up waiting (--timeout): a sent job keeps running, `jobs --wait` follows it
+"""
+
+
+def seconds(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, not {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pixverse-desktop", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Extend videos through the useapi.net PixVerse API (run without a command for the window).",
+        epilog=EXIT_CODES_HELP + "\nThe API token is read from USEAPI_TOKEN, or else from the OS keyring.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--api-base", help=f"API base URL (default {DEFAULT_API_BASE}; env PIXVERSE_API_BASE)")
+    common.add_argument("--data-dir", help="where the job journal lives (default: the platform data folder)")
+    common.add_argument("--json", action="store_true", help="print only JSON on stdout")
+    sub = parser.add_subparsers(dest="command", required=True, title="commands", metavar="COMMAND")
+
+    ext = sub.add_parser("extend", parents=[common], help="extend a video", epilog=EXIT_CODES_HELP,
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    source = ext.add_mutually_exclusive_group(required=True)
+    source.add_argument("--video-id", help="a video from `videos`")
+    source.add_argument("--file", help="a local video to upload first")
+    source.add_argument("--video-path", help="the path of an already uploaded file")
+    ext.add_argument("--prompt", required=True, help="what should happen next in the video (1-2048 characters)")
+    ext.add_argument("--negative-prompt", help="what to avoid (optional)")
+    ext.add_argument("--duration", type=int, choices=DURATIONS, default=5)
+    ext.add_argument("--quality", choices=["360p", "540p"], default="540p")
+    ext.add_argument("--motion-mode", "--motion", dest="motion_mode", choices=["normal", "fast"], default="normal")
+    ext.add_argument("--style", choices=["anime", "3d_animation", "clay"])
+    ext.add_argument("--seed", type=int, help="a fixed seed repeats a result (default: random)")
+    ext.add_argument("--template-id", type=int, help="an effect template (see the window's Effect list)")
+    ext.add_argument("--email", help="the PixVerse account to use (default: the service picks)")
+    wm = ext.add_mutually_exclusive_group()
+    wm.add_argument("--remove-watermark", dest="remove_watermark", action="store_true", default=None)
+    wm.add_argument("--keep-watermark", dest="remove_watermark", action="store_false")
+    ext.add_argument("--reply-url", help="an http(s) address the service calls on every status change")
+    ext.add_argument("--reply-ref", help="a reference passed back in those calls")
+    ext.add_argument("--max-jobs", type=int, help="the account's concurrent-job limit to set with this job")
+    ext.add_argument("--wait", action="store_true", help="wait until the video is final")
+    ext.add_argument("--busy-timeout", type=seconds, default=900.0,
+                     help="give up (exit 7) when no slot frees up within this many seconds (default 900)")
+    ext.add_argument("--network-timeout", type=seconds, default=60.0,
+                     help="give up (exit 8) when the service cannot be reached for this many seconds "
+                          "(default 60); the job is then not sent")
+    ext.add_argument("--timeout", type=seconds, default=3 * 3600.0,
+                     help="give up waiting after this many seconds (default 10800; exit 10)")
+    ext.add_argument("--poll-min", type=float, default=2.0, help=argparse.SUPPRESS)
+
+    vids = sub.add_parser("videos", parents=[common], help="list every video of the account")
+    vids.add_argument("--email", help="the PixVerse account (default: every account)")
+    jobs = sub.add_parser("jobs", parents=[common], help="list the jobs in the local journal")
+    jobs.add_argument("--wait", action="store_true",
+                      help="resume unfinished jobs (reconciling interrupted sends) and wait until all are final")
+    jobs.add_argument("--timeout", type=seconds, default=3 * 3600.0,
+                      help="with --wait: give up after this many seconds (default 10800; exit 10)")
+    jobs.add_argument("--poll-min", type=float, default=2.0, help=argparse.SUPPRESS)
+    dl = sub.add_parser("download", parents=[common], help="download a result (job id or video_id)")
+    dl.add_argument("id", help="a job id (or its first characters) from `jobs`, or a video_id")
+    dl.add_argument("--dir", help="target folder (default: the library folder from the settings)")
+    return parser
