@@ -31,6 +31,7 @@ from pixverse_desktop.storage.settings import Settings
 from pixverse_desktop.ui.icons import app_icon
 from pixverse_desktop.ui.main_window import MainWindow, WindowServices
 from pixverse_desktop.ui.progress_estimate import TypicalDurations
+from pixverse_desktop.ui.quit_signals import QuitOnSignals
 from pixverse_desktop.ui.video_delegate import tile_shape
 from pixverse_desktop.ui.theme import ThemeController
 from pixverse_desktop.ui.token_manager import TokenManager
@@ -236,6 +237,14 @@ async def run(qapp: QApplication, options: AppOptions, errors: list[str]) -> int
     """Runs the app until its window closes (or, with ``smoke_test``, until the first paint with the
     demo videos loaded). ``errors`` collects what the excepthook saw: any means failure."""
     app = Application(qapp, options)
+    quit_requested: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def request_quit() -> None:
+        if not quit_requested.done():
+            quit_requested.set_result(None)
+
+    # From the start: a Ctrl+C while the window is still being built ends the run once it is built.
+    signals = None if options.smoke_test else QuitOnSignals(request_quit, qapp)
     try:
         window = await app.start()
         if options.smoke_test:
@@ -250,10 +259,11 @@ async def run(qapp: QApplication, options: AppOptions, errors: list[str]) -> int
             # The wall-clock time lets bench_startup measure to this paint, not to the process exit.
             print(f"smoke test ok: {rows} videos loaded and painted (painted_at={painted_at:.6f})")
             return 1 if errors else 0
-        closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        qapp.lastWindowClosed.connect(lambda: closed.done() or closed.set_result(None))
-        window.quitRequested.connect(lambda: closed.done() or closed.set_result(None))
-        await closed
+        qapp.lastWindowClosed.connect(request_quit)
+        window.quitRequested.connect(request_quit)
+        await quit_requested
         return 0
     finally:
         await app.stop()
+        if signals is not None:
+            signals.uninstall()

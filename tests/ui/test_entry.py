@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 
+import psutil
 import pytest
 
 from pixverse_desktop import __main__ as entry
@@ -65,3 +68,28 @@ def test_the_layers_imported_before_qt_stay_free_of_qt():
     loaded = result.stdout.split()
     assert {"httpcore", "pixverse_desktop.jobs.engine", "pixverse_desktop.api.client"} <= set(loaded)
     assert not [name for name in loaded if name.startswith(("PySide6", "shiboken6"))]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_sigterm_closes_the_window_cleanly_with_its_simulator(tmp_path, sig):
+    """Ctrl+C in the terminal reaches the whole process group: the window must close (it stayed open
+    on a simulator that had stopped), through the clean shutdown, not by being killed."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PIXVERSE_DESKTOP_HOME": str(tmp_path)}
+    app = subprocess.Popen([sys.executable, "-m", "pixverse_desktop", "--demo"], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    log = tmp_path / "logs" / "pixverse-desktop.log"
+    try:
+        deadline = time.monotonic() + 60
+        while "GET http" not in (log.read_text() if log.exists() else "") or "/videos" not in log.read_text():
+            assert time.monotonic() < deadline and app.poll() is None, app.stderr.read() if app.poll() else ""
+            time.sleep(0.2)
+        children = psutil.Process(app.pid).children()
+        os.killpg(app.pid, sig)   # as a terminal does: the app and its simulator child
+        assert app.wait(30) == 0
+        assert f"{signal.Signals(sig).name} received: quitting" in log.read_text()
+        stderr = app.stderr.read()
+        assert "Traceback" not in stderr and "Fatal Python error" not in stderr
+        assert all(not c.is_running() or c.status() == psutil.STATUS_ZOMBIE for c in children)
+    finally:
+        if app.poll() is None:
+            os.killpg(app.pid, signal.SIGKILL)
