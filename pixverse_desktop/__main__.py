@@ -171,7 +171,18 @@ def main(argv: list[str] | None = None) -> None:
         from pixverse_desktop import cli
 
         sys.exit(cli.main(argv))
+    if argv and _mistyped_command(argv[0]):
+        print(f"pixverse-desktop: no command {argv[0]!r}; the commands are {', '.join(CLI_COMMANDS)} "
+              "(without one, the window starts; files given to it are uploaded)", file=sys.stderr)
+        sys.exit(2)
     sys.exit(run_gui(parse_args(argv)))
+
+
+def _mistyped_command(arg: str) -> bool:
+    """A bare word that is no file (`pixverse-desktop extnd`): it would open the window and try to
+    upload "extnd". File managers pass paths or file:// URLs, which this never matches."""
+    return (not arg.startswith("-") and not os.path.exists(arg) and "/" not in arg and os.sep not in arg
+            and "." not in arg and ":" not in arg)
 
 
 if __name__ == "__main__":

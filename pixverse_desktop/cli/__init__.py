@@ -185,7 +185,8 @@ async def cmd_extend(args: argparse.Namespace) -> int:
             video_path = (await session.client.upload_file(args.file, carrier, progress)).path
         job = engine.submit(_request_from_args(args, video_path))
         say(f"Job {job.id[:8]} created: {JobState.PENDING.label}")
-        job, gave_up = await _follow(engine, job, args)
+        job, gave_up, code = await _follow(engine, job, args)
+        job = engine.get(job.id) or job   # as recorded: cancelled, when it was never sent
     finally:
         await engine.stop()
         await session.close()
@@ -193,9 +194,10 @@ async def cmd_extend(args: argparse.Namespace) -> int:
         print(json.dumps(job_json(job), indent=2))
     else:
         print(f"{job.video_id or '-'}\t{job.state.value}\t{job.result_url or ''}")
-    if gave_up:   # the job's last message still says it is trying again
+    if gave_up:
         say(f"Gave up: {gave_up}. Nothing was sent, so nothing was charged.")
-    elif job.state is not JobState.COMPLETED and job.message:
+        return code
+    if job.state is not JobState.COMPLETED and job.message:
         say(job.message)
     return exit_code_for_job(job)
 
@@ -211,7 +213,7 @@ def _stop_on_problem(engine: JobEngine) -> None:
         raise CliError(problem.message + hint, PROBLEM_EXIT.get(problem.kind, EXIT_ERROR))
 
 
-async def _follow(engine: JobEngine, job: Job, args: argparse.Namespace) -> tuple[Job, str]:
+async def _follow(engine: JobEngine, job: Job, args: argparse.Namespace) -> tuple[Job, str, int]:
     """Report changes on stderr until the job is accepted (or final, with --wait). A job that was not
     sent when this returns or fails is cancelled, so a later run never sends it behind the user's back."""
     try:
@@ -223,9 +225,9 @@ async def _follow(engine: JobEngine, job: Job, args: argparse.Namespace) -> tupl
             say("  The job was not sent and has been cancelled.")
 
 
-async def _watch(engine: JobEngine, job: Job, args: argparse.Namespace) -> tuple[Job, str]:
-    """The job once it is accepted (or final, with --wait) and ""; or an unsent job and why this
-    gave up on it."""
+async def _watch(engine: JobEngine, job: Job, args: argparse.Namespace) -> tuple[Job, str, int]:
+    """The job once it is accepted (or final, with --wait), "" and 0; or an unsent job, why this gave
+    up on it and the exit code that says so."""
     changed = asyncio.Event()
     engine.subscribe(lambda event: changed.set())
     started, busy_since, last_line = time.monotonic(), None, ""
@@ -239,20 +241,20 @@ async def _watch(engine: JobEngine, job: Job, args: argparse.Namespace) -> tuple
             say(line)
             last_line = line
         if job.state.is_final or (not args.wait and job.state.is_remote):
-            return job, ""
+            return job, "", 0
         if job.state is JobState.WAITING_SLOT:   # busy (429), or the service could not be reached
             busy_since = busy_since or time.monotonic()
             if job.error_kind is ErrorKind.TRANSIENT:
-                limit, why = args.network_timeout, "the service could not be reached for {:g} s"
+                limit, code, why = args.network_timeout, EXIT_NETWORK, "the service could not be reached for {:g} s"
             else:
-                limit, why = args.busy_timeout, "no slot became free within {:g} s"
+                limit, code, why = args.busy_timeout, EXIT_BUSY, "no slot became free within {:g} s"
             if time.monotonic() - busy_since > limit:
-                return job, why.format(limit)   # _follow cancels it and says so
+                return job, why.format(limit), code   # _follow cancels it and says so
         else:
             busy_since = None
         if time.monotonic() - started > args.timeout:
             if job.state in UNSENT:
-                return job, f"it was still not sent after {args.timeout:g} s (--timeout)"
+                return job, f"it was still not sent after {args.timeout:g} s (--timeout)", EXIT_TIMEOUT
             if job.state is JobState.SUBMITTING:
                 raise CliError(f"Gave up waiting after {args.timeout:g} s while the job was being sent; "
                                "`pixverse-desktop jobs --wait` checks whether the service received it "

@@ -28,6 +28,9 @@ EXIT_CODES_HELP = """exit codes:
 """
 
 
+TOKEN_NOTE = "\nThe API token is read from USEAPI_TOKEN, or else from the OS keyring (saved by the window).\n"
+
+
 def seconds(text: str) -> float:
     value = float(text)
     if not value > 0:
@@ -39,14 +42,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pixverse-desktop", formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Extend videos through the useapi.net PixVerse API (run without a command for the window).",
-        epilog=EXIT_CODES_HELP + "\nThe API token is read from USEAPI_TOKEN, or else from the OS keyring.")
+        epilog=EXIT_CODES_HELP + TOKEN_NOTE)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--api-base", help=f"API base URL (default {DEFAULT_API_BASE}; env PIXVERSE_API_BASE)")
     common.add_argument("--data-dir", help="where the job journal lives (default: the platform data folder)")
     common.add_argument("--json", action="store_true", help="print only JSON on stdout")
     sub = parser.add_subparsers(dest="command", required=True, title="commands", metavar="COMMAND")
 
-    ext = sub.add_parser("extend", parents=[common], help="extend a video", epilog=EXIT_CODES_HELP,
+    ext = sub.add_parser("extend", parents=[common], help="extend a video", epilog=EXIT_CODES_HELP + TOKEN_NOTE,
+                         usage="pixverse-desktop extend (--video-id ID | --file PATH | --video-path PATH) "
+                               "--prompt TEXT [options]",
                          formatter_class=argparse.RawDescriptionHelpFormatter)
     source = ext.add_mutually_exclusive_group(required=True)
     source.add_argument("--video-id", help="a video from `videos`")
@@ -54,16 +59,19 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--video-path", help="the path of an already uploaded file")
     ext.add_argument("--prompt", required=True, help="what should happen next in the video (1-2048 characters)")
     ext.add_argument("--negative-prompt", help="what to avoid (optional)")
-    ext.add_argument("--duration", type=int, choices=DURATIONS, default=5)
-    ext.add_argument("--quality", choices=["360p", "540p"], default="540p")
-    ext.add_argument("--motion-mode", "--motion", dest="motion_mode", choices=["normal", "fast"], default="normal")
-    ext.add_argument("--style", choices=["anime", "3d_animation", "clay"])
+    ext.add_argument("--duration", type=int, choices=DURATIONS, default=5, help="seconds added (default 5)")
+    ext.add_argument("--quality", choices=["360p", "540p"], default="540p", help="resolution (default 540p)")
+    ext.add_argument("--motion-mode", "--motion", dest="motion_mode", choices=["normal", "fast"], default="normal",
+                     help="how much moves (default normal; fast needs --duration 5)")
+    ext.add_argument("--style", choices=["anime", "3d_animation", "clay"], help="a look (default: none)")
     ext.add_argument("--seed", type=int, help="a fixed seed repeats a result (default: random)")
     ext.add_argument("--template-id", type=int, help="an effect template (see the window's Effect list)")
     ext.add_argument("--email", help="the PixVerse account to use (default: the service picks)")
     wm = ext.add_mutually_exclusive_group()
-    wm.add_argument("--remove-watermark", dest="remove_watermark", action="store_true", default=None)
-    wm.add_argument("--keep-watermark", dest="remove_watermark", action="store_false")
+    wm.add_argument("--remove-watermark", dest="remove_watermark", action="store_true", default=None,
+                    help="ask for the video without PixVerse's watermark (default: the service's choice)")
+    wm.add_argument("--keep-watermark", dest="remove_watermark", action="store_false",
+                    help="ask for the watermark to stay")
     ext.add_argument("--reply-url", help="an http(s) address the service calls on every status change")
     ext.add_argument("--reply-ref", help="a reference passed back in those calls")
     ext.add_argument("--max-jobs", type=int, help="the account's concurrent-job limit to set with this job")

@@ -76,7 +76,8 @@ class Journal:
                 except Exception:
                     self._db.execute("ROLLBACK")
                     raise
-            log.info("job journal migrated to schema %d", target)
+            # Worth a line in the log when an existing journal changes; a new one is just being made.
+            log.log(logging.INFO if version else logging.DEBUG, "job journal migrated to schema %d", target)
 
     @property
     def schema_version(self) -> int:

@@ -123,7 +123,8 @@ def test_busy_past_the_time_limit_exits_7(sim_factory, run_cli):
     code, out, err = run_cli(th, "extend", "--video-id", source, "--prompt", "busy", "--wait", "--json",
                              "--busy-timeout", "0.5")
     assert code == cli.EXIT_BUSY and "free slot" in err
-    assert json.loads(out)["status"] == "WAITING_SLOT"
+    job = json.loads(out)   # as recorded: cancelled, since it was never sent
+    assert job["status"] == "FAILED" and job["message"] == "Cancelled before it was sent" and job["finished_at"]
 
 
 def test_network_failure_exits_8(run_cli):
@@ -184,6 +185,7 @@ def test_an_unreachable_service_gives_up_with_the_network_code_and_cancels(run_c
     assert "Waiting for a free slot" not in err and "Not sent yet" in err   # not a busy service
     assert err.strip().splitlines()[-1] == ("Gave up: the service could not be reached for 0.3 s. Nothing was "
                                             "sent, so nothing was charged.")
+    assert json.loads(out)["status"] == "FAILED"   # not a job that looks still pending to a script
     code, out, _ = run_cli(Closed, "jobs", "--json")
     assert json.loads(out) == []  # cancelled, hidden: no later run will send it
 
@@ -267,3 +269,12 @@ def test_the_window_help_names_the_terminal_commands():
                          text=True).stdout
     out = " ".join(out.split())
     assert "extend, videos, jobs, download" in out and "COMMAND --help" in out
+
+
+
+def test_giving_up_at_the_timeout_exits_10_whatever_the_job_waited_for(run_cli):
+    class Closed:
+        base_url = "http://127.0.0.1:9/v2/pixverse"
+    code, _, err = run_cli(Closed, "extend", "--video-id", "user:1-pixverse:a@x.io-video:1", "--prompt", "x",
+                           "--wait", "--timeout", "0.5")
+    assert code == cli.EXIT_TIMEOUT and "0.5 s" in err

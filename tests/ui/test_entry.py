@@ -93,3 +93,12 @@ def test_ctrl_c_or_sigterm_closes_the_window_cleanly_with_its_simulator(tmp_path
     finally:
         if app.poll() is None:
             os.killpg(app.pid, signal.SIGKILL)
+
+
+def test_a_mistyped_command_is_named_not_opened_as_a_window(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PIXVERSE_DESKTOP_HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "pixverse_desktop", "extnd"], capture_output=True, text=True,
+                            timeout=60, env=env, cwd=tmp_path)
+    assert result.returncode == 2 and "no command 'extnd'" in result.stderr and "extend" in result.stderr
+    assert entry._mistyped_command("extnd") and not entry._mistyped_command("/home/me/clip.mp4")
+    assert not entry._mistyped_command("clip.mp4") and not entry._mistyped_command("file:///home/me/a.mp4")
