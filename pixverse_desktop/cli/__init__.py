@@ -250,7 +250,7 @@ async def _watch(engine: JobEngine, job: Job, args: argparse.Namespace) -> tuple
                 limit, code, why = args.busy_timeout, EXIT_BUSY, "no slot became free within {:g} s"
             if time.monotonic() - busy_since > limit:
                 return job, why.format(limit), code   # _follow cancels it and says so
-        else:
+        elif job.state is not JobState.SUBMITTING:   # a retry's send keeps the clock running
             busy_since = None
         if time.monotonic() - started > args.timeout:
             if job.state in UNSENT:

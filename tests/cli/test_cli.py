@@ -278,3 +278,17 @@ def test_giving_up_at_the_timeout_exits_10_whatever_the_job_waited_for(run_cli):
     code, _, err = run_cli(Closed, "extend", "--video-id", "user:1-pixverse:a@x.io-video:1", "--prompt", "x",
                            "--wait", "--timeout", "0.5")
     assert code == cli.EXIT_TIMEOUT and "0.5 s" in err
+
+
+def test_the_network_timeout_counts_across_retries(run_cli):
+    """Each retry's send used to restart the clock: --network-timeout 5 took 9-12 s."""
+    import time
+
+    class Closed:
+        base_url = "http://127.0.0.1:9/v2/pixverse"
+    started = time.monotonic()
+    code, _, _ = run_cli(Closed, "extend", "--video-id", "user:1-pixverse:a@x.io-video:1", "--prompt", "x",
+                         "--network-timeout", "5")
+    # Restarting at each retry (back-off 0.5-1, 1-2, 2-4, then 4-8 s) could not end before 8.5 s;
+    # counted from the first failure it ends by ~6.5 s (the check runs once a second).
+    assert code == cli.EXIT_NETWORK and time.monotonic() - started < 8.0
