@@ -10,6 +10,9 @@ The pattern, and why:
 * Tests wait by spinning Qt's event loop: ``aio.run(coro, timeout)`` schedules the coroutine and spins
   until it is done; ``aio.until(predicate, timeout)`` spins until the predicate holds. Every wait has a
   deadline, so nothing hangs; nothing sleeps in wall-clock loops without processing events.
+* They spin with ``spin``, not ``QTest.qWait``: PySide6 keeps the GIL through ``qWait``, so the
+  simulator's thread ran only while the test thread happened to run Python: its renders took ~19 s
+  instead of ~0.5 s, and a result the player asked for could time out.
 * Unexpected errors (an async slot or task that raised) reach the app's ``ExceptHook``; the fixture
   fails the test if any arrived.
 * The simulator runs in its own thread (``SimulatorThread``), exactly like ``--demo``; read its state
@@ -19,13 +22,14 @@ The pattern, and why:
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 import qasync
-from PySide6.QtTest import QTest
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QTimer
 
 from pixverse_desktop.app import Application, AppOptions
 from pixverse_desktop.simulator import AccountConfig, SimulatorConfig, SimulatorThread
@@ -55,6 +59,20 @@ def sim_config(accounts: list[AccountConfig] | None = None, **kw: Any) -> Simula
                            **kw)
 
 
+def spin(ms: int) -> None:
+    """Runs Qt's event loop for ``ms`` milliseconds, as ``QTest.qWait`` does, but lets go of the GIL
+    while Qt waits for events (``qWait`` keeps it). Not a nested ``QEventLoop.exec``: once the fixture's
+    qasync loop has stopped (``QCoreApplication.exit``), every later ``exec`` returns at once."""
+    deadline = time.monotonic() + ms / 1000
+    wake = QTimer()
+    wake.setSingleShot(True)
+    while (left := deadline - time.monotonic()) > 0:
+        wake.start(max(1, math.ceil(left * 1000)))
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    wake.stop()
+
+
 class Aio:
     def __init__(self, loop: qasync.QEventLoop) -> None:
         self.loop = loop
@@ -67,7 +85,7 @@ class Aio:
                 return value
             if time.monotonic() > deadline:
                 raise AssertionError(f"timed out after {timeout}s waiting for {what or predicate}")
-            QTest.qWait(10)
+            spin(10)
 
     def run(self, coro, timeout: float = 30.0):
         future = asyncio.ensure_future(coro)
@@ -79,7 +97,7 @@ class Aio:
         return future.result()
 
     def sleep(self, seconds: float) -> None:
-        QTest.qWait(int(seconds * 1000))
+        spin(int(seconds * 1000))
 
 
 @pytest.fixture
