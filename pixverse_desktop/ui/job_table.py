@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, QSortFilterProxyModel, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMenu, QTableView, QToolButton,
+    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMenu, QTableView, QToolButton,
     QVBoxLayout, QWidget,
 )
 
@@ -198,6 +198,8 @@ class JobTable(QWidget):
             return
         if not target:
             default = Path(job.local_path).name if job.local_path else f"{job.id[:8]}.mp4"
+            from PySide6.QtWidgets import QFileDialog   # first use: a dialog type is costly to load
+
             target, _ = QFileDialog.getSaveFileName(self, self.tr("Save video as"), default,
                                                     self.tr("MP4 video (*.mp4)"))
         if not target:

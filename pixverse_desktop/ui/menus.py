@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QCoreApplication, QT_TRANSLATE_NOOP, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
-from PySide6.QtWidgets import QMessageBox
 
 from pixverse_desktop.core.paths import log_dir
 
@@ -29,6 +28,8 @@ def show_logs_folder(parent) -> bool:
     """Opens the log folder; where no file manager answers, says where it is (the path can be copied)."""
     if open_logs_folder():
         return True
+    from PySide6.QtWidgets import QMessageBox   # first use: a dialog type is costly to load
+
     box = QMessageBox(QMessageBox.Icon.Information, QCoreApplication.translate("Menus", "Logs folder"),
                       QCoreApplication.translate("Menus", "The logs folder could not be opened. It is here:"),
                       QMessageBox.StandardButton.Ok, parent)
