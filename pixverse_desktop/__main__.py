@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import platform
@@ -73,6 +74,10 @@ def _cli_commands() -> frozenset[str]:
 
 
 def run_gui(args: argparse.Namespace) -> int:
+    # No cyclic garbage collection while the app starts: its imports and window make ~70,000 objects
+    # that live as long as the app, and the collector walked them again and again on the way (-40 to
+    # -60 ms of start-up, bench_startup). Application.start freezes them and turns it back on.
+    gc.disable()
     sim_process = None
     if args.demo:
         # First, before Qt and the app load: the simulator then starts on the other core meanwhile.

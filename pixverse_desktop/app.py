@@ -56,6 +56,8 @@ class AppOptions:
 
 
 class Application:
+    SHOW_WITHIN_S = 0.3   # the longest the built window stays hidden waiting for its first videos
+
     def __init__(self, qapp: QApplication, options: AppOptions) -> None:
         self.qapp = qapp
         self.options = options
@@ -133,26 +135,56 @@ class Application:
         self.thumbnails = ThumbnailCache(self.http, cache_dir, tile=tile_shape(ratio))
 
         status = self._demo_status() if o.demo else ""
-        self.window = MainWindow(WindowServices(
+        self.window = window = MainWindow(WindowServices(
             engine=self.engine, client=self.client, thumbnails=self.thumbnails, tokens=self.tokens,
             settings=self.settings, library_dir=library, thumb_dir=str(cache_dir), demo=o.demo,
-            status_text=status, typical=typical, theme=self.theme))
-        self.window.settingsApplied.connect(self.apply_settings)
-        self.theme.set_mode(self.theme.mode)
-        self.window.show()
+            status_text=status, typical=typical, theme=self.theme), build=False)
+        window.settingsApplied.connect(self.apply_settings)
 
         await self.tokens.load()
         if not self.tokens.token and o.ask_token and not o.smoke_test:
-            await self.window.ask_token(first_run=True)
-        await self.engine.start()
-        await self.window.load_initial()
+            await window.build()   # first run: the window, then the token dialog over it
+            self.theme.set_mode(self.theme.mode)
+            window.show()
+            await window.ask_token(first_run=True)
+            await self.engine.start()
+            await window.load_initial()
+        else:
+            await self._start_while_building(window)
         # Everything built so far (modules, Qt wrappers, the window) lives as long as the app: take it
         # out of the cyclic collector's full passes, which otherwise walk its ~70,000 objects on the
-        # GUI thread and stalled the window 30-80 ms each time (benchmarks/bench_stall.py).
+        # GUI thread and stalled the window 30-80 ms each time (benchmarks/bench_stall.py). The entry
+        # point kept the collector off until here (start-up); from now on it runs.
         gc.freeze()
+        gc.enable()
         if o.files and not o.smoke_test:
             self.uploads = asyncio.ensure_future(self.window.upload_files([str(f) for f in o.files]))
         return self.window
+
+    async def _start_while_building(self, window: MainWindow) -> None:
+        """The engine starts (GET /accounts) and the picker asks for its first page while the window's
+        panels are built, not after; the window is shown once that page is in, so its first frame
+        lists the videos instead of an empty list painted first and again a moment later (together
+        -30 to -50 ms of start-up, bench_startup). A slow service does not keep the window hidden:
+        after SHOW_WITHIN_S it shows what it has, and the list fills in when the page arrives."""
+        engine_started = asyncio.ensure_future(self.engine.start())
+
+        def ask_for_videos() -> None:
+            if engine_started.done() and not engine_started.exception() and window.video_model.needs_first_page:
+                window.start_video_list()
+
+        await window.build(between=ask_for_videos)
+        self.theme.set_mode(self.theme.mode)   # polished once, complete (see the ThemeController above)
+        deadline = asyncio.get_running_loop().time() + self.SHOW_WITHIN_S
+        await asyncio.wait([engine_started], timeout=self.SHOW_WITHIN_S)
+        if engine_started.done() and not engine_started.exception():
+            ask_for_videos()
+            left = deadline - asyncio.get_running_loop().time()
+            if window.video_model.loading and left > 0:
+                await asyncio.wait([asyncio.ensure_future(window.video_model.wait_idle())], timeout=left)
+        window.show()
+        await engine_started
+        await window.load_initial()
 
     def apply_settings(self, keys: frozenset) -> None:
         """Settings saved in the dialog take effect now: the engine reads its config on every decision."""
@@ -264,6 +296,7 @@ async def run(qapp: QApplication, options: AppOptions, errors: list[str]) -> int
         await quit_requested
         return 0
     finally:
+        gc.enable()   # also when the start failed before it was turned back on
         await app.stop()
         if signals is not None:
             signals.uninstall()

@@ -13,12 +13,23 @@ class EngineBridge(QObject):
     accountProblem = Signal(object)   # AccountProblem
     accountCleared = Signal(object)   # AccountCleared
 
-    def __init__(self, engine, parent=None) -> None:
+    def __init__(self, engine, parent=None, *, held: bool = False) -> None:
+        """``held``: events wait (in order) until :meth:`release`, for a window whose handlers are not
+        connected yet while the engine already starts (an account problem must not be lost)."""
         super().__init__(parent)
         self.engine = engine
+        self._held: list | None = [] if held else None
         self._unsubscribe = engine.subscribe(self._on_event)
 
+    def release(self) -> None:
+        held, self._held = self._held or [], None
+        for event in held:
+            self._on_event(event)
+
     def _on_event(self, event) -> None:
+        if self._held is not None:
+            self._held.append(event)
+            return
         # Delivered on the loop thread, which under qasync is the GUI thread: emit directly.
         if isinstance(event, JobChanged):
             self.jobChanged.emit(event.job)

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 from dataclasses import dataclass
+from typing import Callable, Iterator
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -75,7 +76,9 @@ class MainWindow(QMainWindow):
     quitRequested = Signal()        # File → Quit, Ctrl+Q, the tray's Quit (the window may be hidden)
     settingsApplied = Signal(object)   # frozenset of changed option keys: the app re-configures the engine
 
-    def __init__(self, services: WindowServices, parent=None) -> None:
+    def __init__(self, services: WindowServices, parent=None, *, build: bool = True) -> None:
+        """``build=False`` leaves the panels to :meth:`build`, which lets the event loop run between
+        them (the composition root); otherwise the window is complete when this returns."""
         super().__init__(parent)
         self.services = s = services
         self.engine = s.engine
@@ -89,23 +92,41 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1480, 920)
 
-        self.bridge = EngineBridge(s.engine, self)
+        self.bridge = EngineBridge(s.engine, self, held=True)   # released once the panels listen
         self.video_model = VideoListModel(
             lambda email, limit, offset: s.client.list_videos(email, limit=limit, offset=offset),
             s.thumbnails, page_size=s.page_size, parent=self)
         self.job_model = JobTableModel(s.thumbnails, source_thumbnail=self._source_thumbnail,
                                        typical=s.typical, parent=self)
+        self._steps = self._build_panels()
+        if build:
+            for _ in self._steps:
+                pass
+
+    async def build(self, between: Callable[[], None] = lambda: None) -> None:
+        """Builds the panels one by one with a turn of the event loop after each: requests already
+        under way at start-up (the account list, the first page of videos) advance meanwhile instead of
+        waiting for the whole window (bench_startup). ``between`` runs after each panel."""
+        for _ in self._steps:
+            await asyncio.sleep(0)
+            between()
+
+    def _build_panels(self) -> Iterator[None]:
+        s = self.services
         self.picker = VideoPicker(self.video_model, s.client.upload_file, s.thumb_dir)
         self.picker.has_token = lambda: bool(s.tokens.token)
+        yield
         self.form = ExtendForm()
-        self.player = PlayerWidget()
-        self.jobs = JobTable(self.job_model, s.engine, s.library_dir)
-        self.banner = AccountBanner()
         self.presets = PresetStore(s.settings, self)
         self.form.presets.bind(self.presets, lambda: preset_values(self.form),
                                lambda values: apply_form_values(self.form, values))
         self.form.presets.applied.connect(lambda name: self.show_status(self.tr("Preset applied: %s") % name))
         self.form.presets.saved.connect(lambda name: self.show_status(self.tr("Preset saved: %s") % name))
+        yield
+        self.player = PlayerWidget()
+        yield
+        self.jobs = JobTable(self.job_model, s.engine, s.library_dir)
+        self.banner = AccountBanner()
 
         self.form.setMinimumWidth(360)
         top = QSplitter(Qt.Orientation.Horizontal)
@@ -152,6 +173,7 @@ class MainWindow(QMainWindow):
         self.video_model.dataChanged.connect(self._maybe_refresh_source_image)
 
         self.job_model.set_jobs(s.engine.jobs())
+        self.bridge.release()
         self.tray = TrayController(self)
         self.state = WindowStateKeeper(self)
         self.state.restore_layout()
@@ -186,13 +208,17 @@ class MainWindow(QMainWindow):
 
     # -- start-up -------------------------------------------------------------------------------
 
+    def start_video_list(self) -> None:
+        """The picker's accounts and its first page (the engine knows the accounts): needs only the
+        picker, so the start-up asks for it while the other panels are still being built."""
+        self.picker.set_accounts(list(getattr(self.engine, "accounts", {}) or {}))
+        if self.video_model.needs_first_page:
+            self.video_model.refresh()
+
     async def load_initial(self) -> None:
         """Accounts, the first page of videos and the effects list (the engine has started)."""
-        emails = list(getattr(self.engine, "accounts", {}) or {})
-        self.form.set_accounts(emails)
-        self.picker.set_accounts(emails)
-        if self.video_model.rowCount() == 0 and not self.video_model.loading:
-            self.video_model.refresh()
+        self.form.set_accounts(list(getattr(self.engine, "accounts", {}) or {}))
+        self.start_video_list()
         self._effects = asyncio.ensure_future(self._load_effects())
         await self.video_model.wait_idle()
         if not self._source_restored:

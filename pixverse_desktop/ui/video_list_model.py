@@ -177,6 +177,12 @@ class VideoListModel(QAbstractListModel):
     def exhausted(self) -> bool:
         return self._exhausted
 
+    @property
+    def needs_first_page(self) -> bool:
+        """No page is loading and none has brought videos yet: never asked for, or failed (no token
+        then). Counting rows would not do: restored uploads may already fill the first ones."""
+        return self._task is None and len(self._items) == self._uploads
+
     def set_account(self, email: str | None) -> None:
         if email != self.email:
             self.email = email

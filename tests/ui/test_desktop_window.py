@@ -308,6 +308,7 @@ def test_recent_uploads_are_sources_again_after_a_restart(start_app, sim_thread,
     restored = w2.video_model.uploads()
     assert [i.local_file for i in restored] == [str(kept)]
     assert restored[0].upload_path == kept_item.upload_path
+    assert w2.video_model.rowCount() > len(restored)   # and the service's videos below them, loaded too
     assert w2.form.source is not None and w2.form.source.key == kept_item.key   # the last source, too
     w2.form.prompt.setPlainText("Continue the uploaded shot")
     job = w2.submit(w2.form.request())[0]

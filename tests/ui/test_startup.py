@@ -1,0 +1,95 @@
+"""Start-up order: the engine and the first page of videos are asked for while the window is built,
+the window is first shown with its videos (not an empty list painted twice), a slow service does not
+keep it hidden, and nothing the engine says meanwhile is lost."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from pixverse_desktop.jobs.models import AccountProblem, JobRemoved
+from pixverse_desktop.ui.bindings import EngineBridge
+from pixverse_desktop.ui.main_window import MainWindow
+
+from .conftest import TOKEN, sim_config
+
+
+def _watch_show(monkeypatch) -> list[tuple[int, float]]:
+    """(rows in the picker's model, monotonic time) at each MainWindow.show()."""
+    shown: list[tuple[int, float]] = []
+    original = MainWindow.show
+
+    def show(self) -> None:
+        shown.append((self.video_model.rowCount(), time.monotonic()))
+        original(self)
+
+    monkeypatch.setattr(MainWindow, "show", show)
+    return shown
+
+
+def test_the_window_is_first_shown_with_its_videos(start_app, monkeypatch):
+    shown = _watch_show(monkeypatch)
+    app = start_app(demo=True)
+    assert shown and shown[0][0] == 4                   # the simulator's samples, already in the list
+    assert app.window.isVisible() and app.window.video_model.rowCount() == 4
+
+
+def test_a_slow_service_does_not_keep_the_window_hidden(start_app, sim_thread, monkeypatch):
+    th = sim_thread(sim_config())
+    th.call(lambda: th.sim.state.faults.add("latency", seconds=1.5, method="GET", path="/videos"))
+    shown = _watch_show(monkeypatch)
+    started = time.monotonic()
+    app = start_app(api_base=th.base_url, token=TOKEN)
+    rows_at_show, shown_at = shown[0]
+    assert rows_at_show == 0                               # shown before the slow page came
+    assert shown_at - started < 1.2                        # after SHOW_WITHIN_S, not after the 1.5 s page
+    assert app.window.video_model.rowCount() == 4          # start() still returns with the page loaded
+
+
+class _Engine:
+    def __init__(self) -> None:
+        self.listeners = []
+
+    def subscribe(self, listener):
+        self.listeners.append(listener)
+        return lambda: self.listeners.remove(listener)
+
+    def emit(self, event) -> None:
+        for listener in list(self.listeners):
+            listener(event)
+
+
+def test_a_held_bridge_keeps_events_in_order_until_released(qapp):
+    engine = _Engine()
+    bridge = EngineBridge(engine, held=True)
+    seen: list = []
+    bridge.accountProblem.connect(lambda p: seen.append(("problem", p.kind)))
+    bridge.jobRemoved.connect(lambda job_id: seen.append(("removed", job_id)))
+    engine.emit(AccountProblem("a@example.com", "credits", "No credits left"))
+    engine.emit(JobRemoved("j1"))
+    assert seen == []                                      # the window is not listening yet
+    bridge.release()
+    assert seen == [("problem", "credits"), ("removed", "j1")]
+    engine.emit(JobRemoved("j2"))                          # from now on, at once
+    assert seen[-1] == ("removed", "j2")
+    bridge.detach()
+    assert engine.listeners == []
+
+
+def test_list_viewports_do_not_load_every_widget_type():
+    """Handing Python a widget Qt made (QAbstractScrollArea.viewport()) had PySide create the Python
+    type of every QWidget subclass, ~25 ms of start-up; the lists make their own viewports."""
+    probe = (
+        "import PySide6.QtWidgets as W\n"
+        "from PySide6.QtWidgets import QApplication, QListView, QTableView\n"
+        "app = QApplication([])\n"
+        "from pixverse_desktop.ui.theme import OpaqueViewport\n"
+        "views = [QListView(), QTableView()]\n"
+        "for v in views: OpaqueViewport(v)\n"
+        "assert all(v.viewport() is not None for v in views)\n"
+        "print(sorted(n for n in ('QWizard', 'QMdiArea', 'QCalendarWidget', 'QGraphicsView') if n in vars(W)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "[]"
