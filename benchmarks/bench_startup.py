@@ -1,7 +1,12 @@
 """Cold start: process start to the first painted main window with the demo videos listed
 (`pixverse-desktop --demo --smoke-test`, offscreen, which reports when its video list was painted with
 rows in it), next to a bare script importing the same stack and painting an empty QMainWindow that
-holds a QVideoWidget. Median of 10 alternating runs."""
+holds a QVideoWidget. Median of 10 alternating runs.
+
+The app's first frame is its frame with the video list; the form, player and job list fill their
+cards right after. The smoke test also reports when the form was first painted (the whole window):
+that figure is printed and recorded beside the target one (``complete_s``), so the split is never
+mistaken for a faster start of all of it."""
 
 from __future__ import annotations
 
@@ -38,9 +43,10 @@ app.exec()
 """
 
 
-def timed(command: list[str], env: dict) -> float:
+def timed(command: list[str], env: dict) -> tuple[float, float]:
     """Seconds from just before the process is started to the paint it reports (``painted_at=``, wall
-    clock): the issue's "process start to first painted window", without either side's exit."""
+    clock): the issue's "process start to first painted window", without either side's exit; and to
+    ``complete_at=`` where reported (the app's whole window), else the same."""
     start = time.time()
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     if result.returncode:
@@ -48,7 +54,8 @@ def timed(command: list[str], env: dict) -> float:
     match = re.search(r"painted_at=([0-9.]+)", result.stdout)
     if not match:
         raise RuntimeError(f"{command} reported no paint: {result.stdout[-500:]}")
-    return float(match.group(1)) - start
+    complete = re.search(r"complete_at=([0-9.]+)", result.stdout)
+    return float(match.group(1)) - start, float((complete or match).group(1)) - start
 
 
 def compile_app() -> None:
@@ -65,20 +72,24 @@ def compile_app() -> None:
 
 def main() -> dict:
     compile_app()
-    app_times, bare_times = [], []
+    app_times, complete_times, bare_times = [], [], []
     for _ in range(RUNS):
         with tempfile.TemporaryDirectory() as home:  # cold: no cache, no journal, no settings
             env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PIXVERSE_DESKTOP_HOME": home}
-            app_times.append(timed([sys.executable, "-m", "pixverse_desktop", "--demo", "--smoke-test"], env))
-            bare_times.append(timed([sys.executable, "-c", BARE], env))
-    app, bare = median(app_times), median(bare_times)
+            first, complete = timed([sys.executable, "-m", "pixverse_desktop", "--demo", "--smoke-test"], env)
+            app_times.append(first)
+            complete_times.append(complete)
+            bare_times.append(timed([sys.executable, "-c", BARE], env)[0])
+    app, bare, complete = median(app_times), median(bare_times), median(complete_times)
     table(f"Cold start to first paint (median of {RUNS}, offscreen)", [
         ("seconds", f"{app:.2f}", f"{bare:.2f}"),
         ("min / max", f"{min(app_times):.2f}/{max(app_times):.2f}", f"{min(bare_times):.2f}/{max(bare_times):.2f}"),
+        ("whole window painted", f"{complete:.2f}", "-"),
     ])
-    print(f"  ratio app/bare = {app / bare:.2f} (target <= 1.5)")
-    values = {"app_s": round(app, 3), "bare_s": round(bare, 3), "ratio": round(app / bare, 3)}
-    record("startup", values, {"app_runs": app_times, "bare_runs": bare_times})
+    print(f"  ratio app/bare = {app / bare:.2f} (target <= 1.5); whole window / bare = {complete / bare:.2f}")
+    values = {"app_s": round(app, 3), "bare_s": round(bare, 3), "ratio": round(app / bare, 3),
+              "complete_s": round(complete, 3), "complete_ratio": round(complete / bare, 3)}
+    record("startup", values, {"app_runs": app_times, "complete_runs": complete_times, "bare_runs": bare_times})
     return values
 
 

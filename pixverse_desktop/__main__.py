@@ -60,8 +60,11 @@ def configure_logging(args: argparse.Namespace) -> Path:
     from pixverse_desktop.core.logs import setup_logging
 
     path = setup_logging(args.log_level, console=args.smoke_test)
-    log.info("PixVerse Desktop %s starting: Python %s, PySide6 %s, %s; log %s", __version__,
-             platform.python_version(), pyside_version, platform.platform(terse=True), path)
+    # system/release/machine, not platform.platform(): that one also reads the C library's version out
+    # of the Python executable, 8 ms of every start for a log line.
+    log.info("PixVerse Desktop %s starting: Python %s, PySide6 %s, %s %s %s; log %s", __version__,
+             platform.python_version(), pyside_version, platform.system(), platform.release(),
+             platform.machine(), path)
     return path
 
 

@@ -27,16 +27,20 @@ Where the doc is silent the simulator decides (keep the client consistent with t
     the simulator's host and needs no token; results are 16:9 (640×360 / 960×540) whatever the source.
 """
 
-from .config import AccountConfig, SimulatorConfig, credit_cost
 
 
 def __getattr__(name: str):
     # The server (aiohttp and the rest) is imported when first asked for, so building a configuration
-    # stays cheap and the app can import the server in a worker thread while its window is built.
+    # stays cheap; the configuration too, so the demo's start-up, which only spawns the simulator's
+    # process (simulator.process), loads neither.
     if name in ("Simulator", "SimulatorThread"):
         from . import runner
 
         return getattr(runner, name)
+    if name in ("AccountConfig", "SimulatorConfig", "credit_cost"):
+        from . import config
+
+        return getattr(config, name)
     raise AttributeError(name)
 
 __all__ = ["AccountConfig", "Simulator", "SimulatorConfig", "SimulatorThread", "credit_cost"]

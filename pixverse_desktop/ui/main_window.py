@@ -25,14 +25,10 @@ from pixverse_desktop.storage.settings import Settings
 
 from .account_banner import AccountBanner
 from .bindings import EngineBridge
-from .extend_form import ExtendForm
 from .form_values import apply_form_values, preset_values
 from .icons import app_icon
-from .job_table import JobTable
 from .job_table_model import JobTableModel
 from .menus import build_menus
-from .player import PlayerWidget
-from .presets import PresetStore
 from .progress_estimate import TypicalDurations
 from .shortcuts import KeysForControls
 from .state_restore import WindowStateKeeper
@@ -72,6 +68,15 @@ def card(widget: QWidget, margins: int = 10) -> QFrame:
     return frame
 
 
+def _fill(frame: QFrame, panel: QWidget) -> None:
+    """Puts ``panel`` into a card made with a placeholder (see MainWindow.build)."""
+    layout = frame.layout()
+    placeholder = layout.takeAt(0).widget()
+    layout.addWidget(panel)
+    placeholder.deleteLater()
+    frame.setMinimumWidth(0)
+
+
 class MainWindow(QMainWindow):
     quitRequested = Signal()        # File → Quit, Ctrl+Q, the tray's Quit (the window may be hidden)
     settingsApplied = Signal(object)   # frozenset of changed option keys: the app re-configures the engine
@@ -98,48 +103,55 @@ class MainWindow(QMainWindow):
             s.thumbnails, page_size=s.page_size, parent=self)
         self.job_model = JobTableModel(s.thumbnails, source_thumbnail=self._source_thumbnail,
                                        typical=s.typical, parent=self)
+        self._complete = False
         self._steps = self._build_panels()
         if build:
             for _ in self._steps:
                 pass
 
-    async def build(self, between: Callable[[], None] = lambda: None) -> None:
-        """Builds the panels one by one with a turn of the event loop after each: requests already
-        under way at start-up (the account list, the first page of videos) advance meanwhile instead of
-        waiting for the whole window (bench_startup). ``between`` runs after each panel."""
-        for _ in self._steps:
-            await asyncio.sleep(0)
-            between()
+    FRAME = "frame"   # what _build_panels yields once the window can be shown (see build)
 
-    def _build_panels(self) -> Iterator[None]:
+    async def build(self, between: Callable[[], None] = lambda: None, *, until_frame: bool = False) -> None:
+        """Builds the panels one by one with turns of the event loop between them: requests already
+        under way at start-up (the account list, the first page of videos) advance meanwhile instead of
+        waiting for the whole window (bench_startup). ``between`` runs after each panel.
+
+        ``until_frame`` stops once the window's frame stands: menus, toolbar, the video picker and
+        the empty cards of the other panels, at their final sizes. The composition root shows that
+        as the first frame (the videos are what a person looks for first) and then calls this again
+        for the form, the player and the job list, which fill their cards a moment later."""
+        await asyncio.sleep(0)
+        for step in self._steps:
+            for _turn in range(3):   # a request takes a few turns: connect, send, read the answer
+                await asyncio.sleep(0)
+            between()
+            if until_frame and step == self.FRAME:
+                return
+
+    @property
+    def complete(self) -> bool:
+        return self._complete
+
+    def _build_panels(self) -> Iterator[str | None]:
         s = self.services
         self.picker = VideoPicker(self.video_model, s.client.upload_file, s.thumb_dir)
         self.picker.has_token = lambda: bool(s.tokens.token)
-        yield
-        self.form = ExtendForm()
-        self.presets = PresetStore(s.settings, self)
-        self.form.presets.bind(self.presets, lambda: preset_values(self.form),
-                               lambda values: apply_form_values(self.form, values))
-        self.form.presets.applied.connect(lambda name: self.show_status(self.tr("Preset applied: %s") % name))
-        self.form.presets.saved.connect(lambda name: self.show_status(self.tr("Preset saved: %s") % name))
-        yield
-        self.player = PlayerWidget()
-        yield
-        self.jobs = JobTable(self.job_model, s.engine, s.library_dir)
+        yield None
         self.banner = AccountBanner()
-
-        self.form.setMinimumWidth(360)
+        # The other panels' cards, empty until those panels are built (same sizes: nothing moves).
+        self._cards = {name: card(QWidget()) for name in ("player", "form", "jobs")}
+        self._cards["form"].setMinimumWidth(360 + 20)
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(card(self.picker))
-        top.addWidget(card(self.player))
-        top.addWidget(card(self.form))
+        top.addWidget(self._cards["player"])
+        top.addWidget(self._cards["form"])
         top.setSizes([480, 600, 400])
         top.setStretchFactor(1, 1)
         top.setObjectName("TopSplitter")
         self.top_splitter = top
         main = QSplitter(Qt.Orientation.Vertical)
         main.addWidget(top)
-        main.addWidget(card(self.jobs))
+        main.addWidget(self._cards["jobs"])
         main.setSizes([600, 280])
         main.setStretchFactor(0, 1)
         main.setObjectName("MainSplitter")
@@ -154,6 +166,36 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self.status_label = QLabel(s.status_text)
         self.statusBar().addWidget(self.status_label, 1)
+        self.state = WindowStateKeeper(self)
+        self.state.restore_layout()
+        yield self.FRAME
+
+        from .extend_form import ExtendForm   # imported here: not needed for the first frame
+        from .presets import PresetStore
+
+        # Made inside their cards: a parentless widget made while the window is shown is a window of its
+        # own for a moment, and that took the keyboard focus from the main window (no shortcuts).
+        self.form = ExtendForm(self._cards["form"])
+        self.form.setMinimumWidth(360)
+        self.presets = PresetStore(s.settings, self)
+        self.form.presets.bind(self.presets, lambda: preset_values(self.form),
+                               lambda values: apply_form_values(self.form, values))
+        self.form.presets.applied.connect(lambda name: self.show_status(self.tr("Preset applied: %s") % name))
+        self.form.presets.saved.connect(lambda name: self.show_status(self.tr("Preset saved: %s") % name))
+        yield None
+        from .player import PlayerWidget
+
+        self.player = PlayerWidget(self._cards["player"])
+        yield None
+        from .job_table import JobTable
+
+        self.jobs = JobTable(self.job_model, s.engine, s.library_dir, self._cards["jobs"])
+        for name, panel in (("player", self.player), ("form", self.form), ("jobs", self.jobs)):
+            _fill(self._cards[name], panel)
+        # The saved layout again, now that every panel's minimum size is known: restored over the empty
+        # cards, a width or splitter position the complete window cannot have would stand.
+        self.layout().activate()
+        self.state.restore_layout()
         self._keys = KeysForControls(self)
         self._set_tab_order()
 
@@ -175,11 +217,10 @@ class MainWindow(QMainWindow):
         self.job_model.set_jobs(s.engine.jobs())
         self.bridge.release()
         self.tray = TrayController(self)
-        self.state = WindowStateKeeper(self)
-        self.state.restore_layout()
         self.state.restore_form()
         self.state.restore_uploads()
         self.state.watch()
+        self._complete = True
 
     def _build_toolbar(self) -> None:
         bar = QToolBar(self.tr("Main"))
@@ -292,7 +333,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 8000)
 
     def closeEvent(self, event) -> None:
-        self.state.save()
+        if self.complete:   # a window closed while it was still being built has nothing of its own yet
+            self.state.save()
         super().closeEvent(event)
 
     def _account_error(self, error: ApiError) -> None:

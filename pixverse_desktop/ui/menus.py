@@ -42,16 +42,23 @@ def show_logs_folder(parent) -> bool:
 
 
 def handlers(w: "MainWindow") -> dict[str, Callable[[], object]]:
-    """What each window-level shortcut does (the job list's own keys live in JobTable)."""
-    p = w.player
+    """What each window-level shortcut does (the job list's own keys live in JobTable). The menus are
+    made before the form, player and job list (the window's first frame shows without them), so the
+    items that drive those look them up when used, and do nothing in the moment before they exist."""
+
+    def later(act: Callable[["MainWindow"], object]) -> Callable[[], object]:
+        return lambda: act(w) if w.complete else None
+
     return {
         "add_video": w.picker.choose_file, "settings": w.dialogs.settings, "quit": w.quitRequested.emit,
         "shortcuts": w.dialogs.shortcuts, "refresh": w.picker.refresh, "filter": w.focus_filter,
-        "focus_videos": lambda: w.picker.view.setFocus(), "focus_form": lambda: w.form.prompt.setFocus(),
-        "focus_jobs": lambda: w.jobs.view.setFocus(), "focus_player": lambda: p.play_button.setFocus(),
-        "extend": w.form.trigger_extend, "save_preset": w.form.presets.ask_name,
-        "play_pause": p.toggle_play, "frame_back": lambda: p.step(-1), "frame_next": lambda: p.step(1),
-        "mute": p.mute_button.toggle, "loop": p.loop_button.toggle,
+        "focus_videos": lambda: w.picker.view.setFocus(), "focus_form": later(lambda w: w.form.prompt.setFocus()),
+        "focus_jobs": later(lambda w: w.jobs.view.setFocus()),
+        "focus_player": later(lambda w: w.player.play_button.setFocus()),
+        "extend": later(lambda w: w.form.trigger_extend()), "save_preset": later(lambda w: w.form.presets.ask_name()),
+        "play_pause": later(lambda w: w.player.toggle_play()), "frame_back": later(lambda w: w.player.step(-1)),
+        "frame_next": later(lambda w: w.player.step(1)), "mute": later(lambda w: w.player.mute_button.toggle()),
+        "loop": later(lambda w: w.player.loop_button.toggle()),
     }
 
 

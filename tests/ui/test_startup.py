@@ -1,6 +1,7 @@
 """Start-up order: the engine and the first page of videos are asked for while the window is built,
-the window is first shown with its videos (not an empty list painted twice), a slow service does not
-keep it hidden, and nothing the engine says meanwhile is lost."""
+the window's first frame is its frame with the video list (the form, player and job list fill their
+cards right after), a slow service does not keep it hidden, nothing the engine says meanwhile is lost,
+and the keys work as soon as start() returns."""
 
 from __future__ import annotations
 
@@ -33,6 +34,46 @@ def test_the_window_is_first_shown_with_its_videos(start_app, monkeypatch):
     app = start_app(demo=True)
     assert shown and shown[0][0] == 4                   # the simulator's samples, already in the list
     assert app.window.isVisible() and app.window.video_model.rowCount() == 4
+
+
+def test_the_first_frame_lists_the_videos_and_the_rest_follows(start_app, monkeypatch):
+    import pixverse_desktop.app as app_module
+
+    watches: list = []
+    seen: dict = {}
+    real_watch_init, real_build = app_module.PaintWatch.__init__, MainWindow.build
+
+    def watch_init(self, *args, **kwargs):
+        real_watch_init(self, *args, **kwargs)
+        watches.append(self)
+
+    async def build(self, between=lambda: None, *, until_frame=False):
+        if not until_frame:   # the second call: after the first frame
+            seen["videos painted"] = watches[0].painted.done() and self.video_model.rowCount() > 0
+            seen["panels"] = [n for n in ("form", "player", "jobs") if hasattr(self, n)]
+        await real_build(self, between, until_frame=until_frame)
+
+    monkeypatch.setattr(app_module.PaintWatch, "__init__", watch_init)
+    monkeypatch.setattr(MainWindow, "build", build)
+    app = start_app(demo=True)
+    assert seen == {"videos painted": True, "panels": []}   # the videos were painted before the rest
+    w = app.window
+    assert w.complete and w.isActiveWindow()                 # then all of it, and the keys reach it
+    assert app.first_paint.at > 0 and w.form.isVisible() and w.player.isVisible() and w.jobs.isVisible()
+
+
+def test_menu_items_of_panels_not_built_yet_do_nothing(qapp, aio, start_app):
+    app = start_app(demo=True)
+    services = app.window.services
+    early = MainWindow(services, build=False)
+    for step in early._steps:
+        if step == MainWindow.FRAME:
+            break
+    assert not early.complete and not hasattr(early, "player")
+    for name in ("play_pause", "extend", "focus_form", "save_preset", "mute"):
+        early.actions_by_name[name].trigger()                # no AttributeError: ignored until built
+    early.bridge.detach()
+    early.deleteLater()
 
 
 def test_a_slow_service_does_not_keep_the_window_hidden(start_app, sim_thread, monkeypatch):
