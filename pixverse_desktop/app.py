@@ -182,6 +182,8 @@ class Application:
         # the thread: the simulator or the service answers while the picker is made.
         await asyncio.wait([engine_started], timeout=self.SEND_WITHIN_S)
         await window.build(between=ask_for_videos, until_frame=True)
+        if window.video_model.loading:   # likewise the first page, if it is asked for already
+            await asyncio.wait([asyncio.ensure_future(window.video_model.wait_idle())], timeout=self.SEND_WITHIN_S)
         self.first_paint = PaintWatch(window.picker.view.viewport(), lambda: window.video_model.rowCount() > 0)
         self.theme.set_mode(self.theme.mode)   # polished once, complete (see the ThemeController above)
         deadline = asyncio.get_running_loop().time() + self.SHOW_WITHIN_S

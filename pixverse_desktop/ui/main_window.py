@@ -27,13 +27,11 @@ from .account_banner import AccountBanner
 from .bindings import EngineBridge
 from .form_values import apply_form_values, preset_values
 from .icons import app_icon
-from .job_table_model import JobTableModel
 from .menus import build_menus
 from .progress_estimate import TypicalDurations
 from .shortcuts import KeysForControls
 from .state_restore import WindowStateKeeper
 from .token_manager import TokenManager
-from .tray import TrayController
 from .window_dialogs import WindowDialogs
 from .video_list_model import SourceItem, VideoListModel
 from .video_picker import VideoPicker
@@ -101,8 +99,6 @@ class MainWindow(QMainWindow):
         self.video_model = VideoListModel(
             lambda email, limit, offset: s.client.list_videos(email, limit=limit, offset=offset),
             s.thumbnails, page_size=s.page_size, parent=self)
-        self.job_model = JobTableModel(s.thumbnails, source_thumbnail=self._source_thumbnail,
-                                       typical=s.typical, parent=self)
         self._complete = False
         self._steps = self._build_panels()
         if build:
@@ -188,7 +184,10 @@ class MainWindow(QMainWindow):
         self.player = PlayerWidget(self._cards["player"])
         yield None
         from .job_table import JobTable
+        from .job_table_model import JobTableModel
 
+        self.job_model = JobTableModel(s.thumbnails, source_thumbnail=self._source_thumbnail,
+                                       typical=s.typical, parent=self)
         self.jobs = JobTable(self.job_model, s.engine, s.library_dir, self._cards["jobs"])
         for name, panel in (("player", self.player), ("form", self.form), ("jobs", self.jobs)):
             _fill(self._cards[name], panel)
@@ -216,6 +215,8 @@ class MainWindow(QMainWindow):
 
         self.job_model.set_jobs(s.engine.jobs())
         self.bridge.release()
+        from .tray import TrayController
+
         self.tray = TrayController(self)
         self.state.restore_form()
         self.state.restore_uploads()
