@@ -12,14 +12,13 @@ import asyncio
 import gc
 import logging
 import os
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from pixverse_desktop.api.client import PixverseClient, api_base_from_env, make_http_client
 from pixverse_desktop.jobs.downloads import Downloader
@@ -31,6 +30,7 @@ from pixverse_desktop.storage.secrets import KeyringTokenStore, MemoryTokenStore
 from pixverse_desktop.storage.settings import Settings
 from pixverse_desktop.ui.icons import app_icon
 from pixverse_desktop.ui.main_window import MainWindow, WindowServices
+from pixverse_desktop.ui.paint_watch import PaintWatch, process_started_at, wait_videos_painted  # noqa: F401
 from pixverse_desktop.ui.progress_estimate import TypicalDurations
 from pixverse_desktop.ui.quit_signals import QuitOnSignals
 from pixverse_desktop.ui.video_delegate import tile_shape
@@ -199,7 +199,8 @@ class Application:
         was_active = window.isActiveWindow()
         await window.build(between=ask_for_videos)
         focus = QGuiApplication.focusWindow()
-        if was_active and not window.isActiveWindow() and (focus is None or window.windowHandle().isAncestorOf(focus)):
+        if was_active and not window.isActiveWindow() and \
+                (focus is None or window.windowHandle().isAncestorOf(focus)):
             # The player's video surface, a native window of its own made while the window is shown,
             # took the keyboard focus from it (no window shortcuts): give it back, unless the person
             # went to another window meanwhile.
@@ -267,52 +268,6 @@ class Application:
         if self.sim_process is not None:
             await asyncio.to_thread(self.sim_process.stop)
             self.sim_process = None
-
-
-class PaintWatch(QObject):
-    """The first paint of ``widget`` after which ``ready()`` holds: ``painted`` (a future) and ``at``
-    (wall-clock time). What a person sees as "started" is the video list painted with its rows in it,
-    not merely the window's first frame, which may come before the first page of videos."""
-
-    def __init__(self, widget: QWidget, ready=lambda: True) -> None:
-        super().__init__(widget)
-        self.widget, self.ready = widget, ready
-        self.at = 0.0
-        self.painted: asyncio.Future[float] = asyncio.get_running_loop().create_future()
-        widget.installEventFilter(self)
-
-    def eventFilter(self, obj, event) -> bool:
-        if event.type() == QEvent.Type.Paint and not self.painted.done() and self.ready():
-            self.at = time.time()
-            self.painted.set_result(self.at)
-            self.widget.removeEventFilter(self)
-        return False
-
-    async def wait(self, timeout: float = 30.0) -> float:
-        """Asks for a paint if none came yet, and waits for it."""
-        if not self.painted.done():
-            self.widget.update()
-        return await asyncio.wait_for(asyncio.shield(self.painted), timeout)
-
-
-async def wait_videos_painted(window: MainWindow, timeout: float = 30.0) -> float:
-    """Until the video list is painted (again) with its rows in it (benchmarks)."""
-    return await PaintWatch(window.picker.view.viewport(), lambda: window.video_model.rowCount() > 0).wait(timeout)
-
-
-def process_started_at() -> float:
-    """Wall-clock time the process started (Linux; elsewhere the import of this module)."""
-    try:
-        with open("/proc/self/stat", "rb") as f:
-            ticks = int(f.read().rsplit(b")", 1)[1].split()[19])
-        with open("/proc/uptime", "rb") as f:
-            uptime = float(f.read().split()[0])
-        return time.time() - uptime + ticks / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return _IMPORTED_AT
-
-
-_IMPORTED_AT = time.time()
 
 
 async def run(qapp: QApplication, options: AppOptions, errors: list[str]) -> int:

@@ -6,12 +6,10 @@ import asyncio
 import logging
 import os
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QFrame, QLabel, QMainWindow, QSplitter, QToolBar, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QMainWindow
 from qasync import asyncSlot
 
 from pixverse_desktop import APP_NAME
@@ -23,15 +21,11 @@ from pixverse_desktop.jobs.models import Job, JobState
 from pixverse_desktop.media.thumbnails import ThumbnailCache
 from pixverse_desktop.storage.settings import Settings
 
-from .account_banner import AccountBanner
 from .bindings import EngineBridge
-from .form_values import apply_form_values, preset_values
 from .icons import app_icon
-from .menus import build_menus
 from .progress_estimate import TypicalDurations
-from .shortcuts import KeysForControls
-from .state_restore import WindowStateKeeper
 from .token_manager import TokenManager
+from .window_build import FRAME, build_steps
 from .window_dialogs import WindowDialogs
 from .video_list_model import SourceItem, VideoListModel
 from .video_picker import VideoPicker
@@ -55,24 +49,6 @@ class WindowServices:
     typical: TypicalDurations = TypicalDurations()
     page_size: int = 24
     theme: object = None           # ui.theme.ThemeController (live colour-scheme changes), if any
-
-
-def card(widget: QWidget, margins: int = 10) -> QFrame:
-    frame = QFrame()
-    frame.setObjectName("Card")
-    layout = QVBoxLayout(frame)
-    layout.setContentsMargins(margins, margins, margins, margins)
-    layout.addWidget(widget)
-    return frame
-
-
-def _fill(frame: QFrame, panel: QWidget) -> None:
-    """Puts ``panel`` into a card made with a placeholder (see MainWindow.build)."""
-    layout = frame.layout()
-    placeholder = layout.takeAt(0).widget()
-    layout.addWidget(panel)
-    placeholder.deleteLater()
-    frame.setMinimumWidth(0)
 
 
 class MainWindow(QMainWindow):
@@ -100,12 +76,12 @@ class MainWindow(QMainWindow):
             lambda email, limit, offset: s.client.list_videos(email, limit=limit, offset=offset),
             s.thumbnails, page_size=s.page_size, parent=self)
         self._complete = False
-        self._steps = self._build_panels()
+        self._steps = build_steps(self)
         if build:
             for _ in self._steps:
                 pass
 
-    FRAME = "frame"   # what _build_panels yields once the window can be shown (see build)
+    FRAME = FRAME   # what the build steps yield once the window can be shown (see build)
 
     async def build(self, between: Callable[[], None] = lambda: None, *, until_frame: bool = False) -> None:
         """Builds the panels one by one with turns of the event loop between them: requests already
@@ -127,126 +103,6 @@ class MainWindow(QMainWindow):
     @property
     def complete(self) -> bool:
         return self._complete
-
-    def _build_panels(self) -> Iterator[str | None]:
-        s = self.services
-        self.picker = VideoPicker(self.video_model, s.client.upload_file, s.thumb_dir)
-        self.picker.has_token = lambda: bool(s.tokens.token)
-        yield None
-        self.banner = AccountBanner()
-        # The other panels' cards, empty until those panels are built (same sizes: nothing moves).
-        self._cards = {name: card(QWidget()) for name in ("player", "form", "jobs")}
-        self._cards["form"].setMinimumWidth(360 + 20)
-        top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(card(self.picker))
-        top.addWidget(self._cards["player"])
-        top.addWidget(self._cards["form"])
-        top.setSizes([480, 600, 400])
-        top.setStretchFactor(1, 1)
-        top.setObjectName("TopSplitter")
-        self.top_splitter = top
-        main = QSplitter(Qt.Orientation.Vertical)
-        main.addWidget(top)
-        main.addWidget(self._cards["jobs"])
-        main.setSizes([600, 280])
-        main.setStretchFactor(0, 1)
-        main.setObjectName("MainSplitter")
-        self.splitter = main
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(10, 8, 10, 6)
-        layout.addWidget(self.banner)
-        layout.addWidget(main, 1)
-        self.setCentralWidget(body)
-        self.actions_by_name = build_menus(self)
-        self._build_toolbar()
-        self.status_label = QLabel(s.status_text)
-        self.statusBar().addWidget(self.status_label, 1)
-        self.state = WindowStateKeeper(self)
-        self.state.restore_layout()
-        yield self.FRAME
-
-        from .extend_form import ExtendForm   # imported here: not needed for the first frame
-        from .presets import PresetStore
-
-        # Made inside their cards: a parentless widget made while the window is shown is a window of its
-        # own for a moment, and that took the keyboard focus from the main window (no shortcuts).
-        self.form = ExtendForm(self._cards["form"])
-        self.form.setMinimumWidth(360)
-        self.presets = PresetStore(s.settings, self)
-        self.form.presets.bind(self.presets, lambda: preset_values(self.form),
-                               lambda values: apply_form_values(self.form, values))
-        self.form.presets.applied.connect(lambda name: self.show_status(self.tr("Preset applied: %s") % name))
-        self.form.presets.saved.connect(lambda name: self.show_status(self.tr("Preset saved: %s") % name))
-        yield None
-        from .player import PlayerWidget
-
-        self.player = PlayerWidget(self._cards["player"])
-        yield None
-        from .job_table import JobTable
-        from .job_table_model import JobTableModel
-
-        self.job_model = JobTableModel(s.thumbnails, source_thumbnail=self._source_thumbnail,
-                                       typical=s.typical, parent=self)
-        self.jobs = JobTable(self.job_model, s.engine, s.library_dir, self._cards["jobs"])
-        for name, panel in (("player", self.player), ("form", self.form), ("jobs", self.jobs)):
-            _fill(self._cards[name], panel)
-        # The saved layout again, now that every panel's minimum size is known: restored over the empty
-        # cards, a width or splitter position the complete window cannot have would stand.
-        self.layout().activate()
-        self.state.restore_layout()
-        self._keys = KeysForControls(self)
-        self._set_tab_order()
-
-        self.bridge.jobChanged.connect(self._job_changed)
-        self.bridge.jobRemoved.connect(self.job_model.remove)
-        self.bridge.accountProblem.connect(lambda p: self.show_account_problem(p.kind, p.message, p.email))
-        self.bridge.accountCleared.connect(lambda c: self.banner.clear(c.email))
-        self.banner.enterTokenRequested.connect(self.replace_token)
-        self.banner.retryRequested.connect(self._retry_account)
-        self.picker.sourceSelected.connect(self._source_selected)
-        self.picker.accountError.connect(self._account_error)
-        self.form.extendRequested.connect(self.submit)
-        self.jobs.playRequested.connect(self.play_job)
-        self.jobs.extendAgainRequested.connect(self.extend_again)
-        self.jobs.message.connect(self.show_status)
-        self.player.mediaError.connect(self.show_status)
-        self.video_model.dataChanged.connect(self._maybe_refresh_source_image)
-
-        self.job_model.set_jobs(s.engine.jobs())
-        self.bridge.release()
-        from .tray import TrayController
-
-        self.tray = TrayController(self)
-        self.state.restore_form()
-        self.state.restore_uploads()
-        self.state.watch()
-        self._complete = True
-
-    def _build_toolbar(self) -> None:
-        bar = QToolBar(self.tr("Main"))
-        bar.setMovable(False)
-        bar.setObjectName("MainToolbar")
-        brand = QLabel(f"<b>{APP_NAME}</b>" + ("  <span style='color:#7c5cff'>%s</span>" % self.tr("DEMO")
-                                                if self.services.demo else ""))
-        brand.setContentsMargins(4, 0, 16, 0)
-        bar.addWidget(brand)
-        # The same actions as the menus (one shortcut each), with shorter toolbar labels.
-        for name, text in (("add_video", self.tr("Add local video…")), ("refresh", self.tr("Refresh")),
-                           ("settings", self.tr("Settings"))):
-            action = self.actions_by_name[name]
-            action.setIconText(text)
-            bar.addAction(action)
-        self.addToolBar(bar)
-
-    def _set_tab_order(self) -> None:
-        """Tab follows the work, not the columns: pick a video, describe, Extend, watch the job, play it."""
-        # The banner (when shown) and the picker's account/refresh row sit above the filter box: first.
-        chain = [self.banner.action, self.banner.close_button, *self.picker.tab_chain, *self.form.tab_chain,
-                 *self.jobs.tab_chain, *self.player.tab_chain]
-        for first, second in zip(chain, chain[1:]):
-            QWidget.setTabOrder(first, second)
-        self.tab_chain = chain
 
     # -- start-up -------------------------------------------------------------------------------
 

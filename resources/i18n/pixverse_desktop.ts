@@ -114,7 +114,7 @@
 <context>
     <name>Application</name>
     <message>
-        <location filename="../../pixverse_desktop/app.py" line="+174"/>
+        <location filename="../../pixverse_desktop/app.py" line="+236"/>
         <source>Demo mode: a simulated PixVerse service at %s — no token, no network, no credits spent.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -557,7 +557,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>Save video as</source>
         <translation type="unfinished"></translation>
     </message>
@@ -709,22 +709,22 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/main_window.py" line="+86"/>
+        <location filename="../../pixverse_desktop/ui/main_window.py" line="+68"/>
         <source>%s — Demo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location filename="../../pixverse_desktop/ui/window_build.py" line="+101"/>
         <source>Preset applied: %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Preset saved: %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+47"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
@@ -734,12 +734,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Add local video…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Refresh</source>
         <translation type="unfinished"></translation>
     </message>
@@ -749,12 +749,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location filename="../../pixverse_desktop/ui/main_window.py" line="+73"/>
         <source>Not a video file this app can upload: %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+92"/>
+        <location line="+93"/>
         <source>1 job sent to the queue</source>
         <translation type="unfinished"></translation>
     </message>
@@ -767,7 +767,7 @@
 <context>
     <name>Menus</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/menus.py" line="+32"/>
+        <location filename="../../pixverse_desktop/ui/menus.py" line="+33"/>
         <location line="+5"/>
         <source>Logs folder</source>
         <translation type="unfinished"></translation>
@@ -778,7 +778,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+32"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1731,7 +1731,7 @@
     </message>
     <message>
         <location line="+13"/>
-        <location line="+172"/>
+        <location line="+178"/>
         <source>UPLOADED</source>
         <translation type="unfinished"></translation>
     </message>

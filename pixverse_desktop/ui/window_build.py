@@ -1,0 +1,174 @@
+"""The order the main window is built in: its first frame, then its panels.
+
+The first frame is what a person looks for first: menus, toolbar, the video picker (its first page
+is asked for meanwhile) and the empty cards of the other panels at their final sizes. The form, the
+player and the job list, with their modules (QtMultimedia among them), are built into their cards
+after that frame is painted (``MainWindow.build``; bench_startup). Widgets here, no behaviour: the
+window's methods are in main_window.py.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterator
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QFrame, QLabel, QSplitter, QToolBar, QVBoxLayout, QWidget
+
+from pixverse_desktop import APP_NAME
+
+from .account_banner import AccountBanner
+from .form_values import apply_form_values, preset_values
+from .menus import build_menus
+from .shortcuts import KeysForControls
+from .state_restore import WindowStateKeeper
+from .video_picker import VideoPicker
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+FRAME = "frame"   # what build_steps yields once the window can be shown
+
+
+def card(widget: QWidget, margins: int = 10) -> QFrame:
+    frame = QFrame()
+    frame.setObjectName("Card")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(margins, margins, margins, margins)
+    layout.addWidget(widget)
+    return frame
+
+
+def _fill(frame: QFrame, panel: QWidget) -> None:
+    """Puts ``panel`` into a card made with a placeholder (see MainWindow.build)."""
+    layout = frame.layout()
+    placeholder = layout.takeAt(0).widget()
+    layout.addWidget(panel)
+    placeholder.deleteLater()
+    frame.setMinimumWidth(0)
+
+
+def build_steps(w: "MainWindow") -> Iterator[str | None]:
+    """Builds ``w`` step by step: each ``yield`` is a point where the event loop may run (requests
+    under way advance); ``FRAME`` marks the first frame's end."""
+    s = w.services
+    w.picker = VideoPicker(w.video_model, s.client.upload_file, s.thumb_dir)
+    w.picker.has_token = lambda: bool(s.tokens.token)
+    yield None
+    w.banner = AccountBanner()
+    # The other panels' cards, empty until those panels are built (same sizes: nothing moves).
+    w._cards = {name: card(QWidget()) for name in ("player", "form", "jobs")}
+    w._cards["form"].setMinimumWidth(360 + 20)
+    top = QSplitter(Qt.Orientation.Horizontal)
+    top.addWidget(card(w.picker))
+    top.addWidget(w._cards["player"])
+    top.addWidget(w._cards["form"])
+    top.setSizes([480, 600, 400])
+    top.setStretchFactor(1, 1)
+    top.setObjectName("TopSplitter")
+    w.top_splitter = top
+    main = QSplitter(Qt.Orientation.Vertical)
+    main.addWidget(top)
+    main.addWidget(w._cards["jobs"])
+    main.setSizes([600, 280])
+    main.setStretchFactor(0, 1)
+    main.setObjectName("MainSplitter")
+    w.splitter = main
+    body = QWidget()
+    layout = QVBoxLayout(body)
+    layout.setContentsMargins(10, 8, 10, 6)
+    layout.addWidget(w.banner)
+    layout.addWidget(main, 1)
+    w.setCentralWidget(body)
+    w.actions_by_name = build_menus(w)
+    _build_toolbar(w)
+    w.status_label = QLabel(s.status_text)
+    w.statusBar().addWidget(w.status_label, 1)
+    w.state = WindowStateKeeper(w)
+    w.state.restore_layout()
+    yield FRAME
+
+    from .extend_form import ExtendForm   # imported here: not needed for the first frame
+    from .presets import PresetStore
+
+    # Made inside their cards: a parentless widget made while the window is shown is a window of its
+    # own for a moment, and that took the keyboard focus from the main window (no shortcuts).
+    w.form = ExtendForm(w._cards["form"])
+    w.form.setMinimumWidth(360)
+    w.presets = PresetStore(s.settings, w)
+    w.form.presets.bind(w.presets, lambda: preset_values(w.form),
+                           lambda values: apply_form_values(w.form, values))
+    w.form.presets.applied.connect(
+        lambda name: w.show_status(QCoreApplication.translate("MainWindow", "Preset applied: %s") % name))
+    w.form.presets.saved.connect(
+        lambda name: w.show_status(QCoreApplication.translate("MainWindow", "Preset saved: %s") % name))
+    yield None
+    from .player import PlayerWidget
+
+    w.player = PlayerWidget(w._cards["player"])
+    yield None
+    from .job_table import JobTable
+    from .job_table_model import JobTableModel
+
+    w.job_model = JobTableModel(s.thumbnails, source_thumbnail=w._source_thumbnail,
+                                   typical=s.typical, parent=w)
+    w.jobs = JobTable(w.job_model, s.engine, s.library_dir, w._cards["jobs"])
+    for name, panel in (("player", w.player), ("form", w.form), ("jobs", w.jobs)):
+        _fill(w._cards[name], panel)
+    # The saved layout again, now that every panel's minimum size is known: restored over the empty
+    # cards, a width or splitter position the complete window cannot have would stand.
+    w.layout().activate()
+    w.state.restore_layout()
+    w._keys = KeysForControls(w)
+    _set_tab_order(w)
+
+    w.bridge.jobChanged.connect(w._job_changed)
+    w.bridge.jobRemoved.connect(w.job_model.remove)
+    w.bridge.accountProblem.connect(lambda p: w.show_account_problem(p.kind, p.message, p.email))
+    w.bridge.accountCleared.connect(lambda c: w.banner.clear(c.email))
+    w.banner.enterTokenRequested.connect(w.replace_token)
+    w.banner.retryRequested.connect(w._retry_account)
+    w.picker.sourceSelected.connect(w._source_selected)
+    w.picker.accountError.connect(w._account_error)
+    w.form.extendRequested.connect(w.submit)
+    w.jobs.playRequested.connect(w.play_job)
+    w.jobs.extendAgainRequested.connect(w.extend_again)
+    w.jobs.message.connect(w.show_status)
+    w.player.mediaError.connect(w.show_status)
+    w.video_model.dataChanged.connect(w._maybe_refresh_source_image)
+
+    w.job_model.set_jobs(s.engine.jobs())
+    w.bridge.release()
+    from .tray import TrayController
+
+    w.tray = TrayController(w)
+    w.state.restore_form()
+    w.state.restore_uploads()
+    w.state.watch()
+    w._complete = True
+
+def _build_toolbar(w: "MainWindow") -> None:
+    bar = QToolBar(QCoreApplication.translate("MainWindow", "Main"))
+    bar.setMovable(False)
+    bar.setObjectName("MainToolbar")
+    demo = QCoreApplication.translate("MainWindow", "DEMO")
+    brand = QLabel(f"<b>{APP_NAME}</b>"
+                   + (f"  <span style='color:#7c5cff'>{demo}</span>" if w.services.demo else ""))
+    brand.setContentsMargins(4, 0, 16, 0)
+    bar.addWidget(brand)
+    # The same actions as the menus (one shortcut each), with shorter toolbar labels.
+    for name, text in (("add_video", QCoreApplication.translate("MainWindow", "Add local video…")),
+                       ("refresh", QCoreApplication.translate("MainWindow", "Refresh")),
+                       ("settings", QCoreApplication.translate("MainWindow", "Settings"))):
+        action = w.actions_by_name[name]
+        action.setIconText(text)
+        bar.addAction(action)
+    w.addToolBar(bar)
+
+def _set_tab_order(w: "MainWindow") -> None:
+    """Tab follows the work, not the columns: pick a video, describe, Extend, watch the job, play it."""
+    # The banner (when shown) and the picker's account/refresh row sit above the filter box: first.
+    chain = [w.banner.action, w.banner.close_button, *w.picker.tab_chain, *w.form.tab_chain,
+             *w.jobs.tab_chain, *w.player.tab_chain]
+    for first, second in zip(chain, chain[1:]):
+        QWidget.setTabOrder(first, second)
+    w.tab_chain = chain
