@@ -139,7 +139,10 @@ def test_upload_cancel_and_drop(start_app, aio, tmp_path):
     w.picker.cancel_button.click()
     aio.run(_settle(task))
     assert task.cancelled()
-    assert "cancelled" in w.picker.state_label.text(), w.picker.state_label.text()
+    # The picker hears of the cancel through the task's done callback, which may run a loop turn after
+    # the test's own wait on the task has returned.
+    aio.until(lambda: "cancelled" in w.picker.state_label.text(), 5, "the cancel to be shown")
+    assert not w.picker.upload_bar.isVisible() and w.picker.upload_task is None
     assert w.video_model.item(0).video is not None          # nothing was added
 
     mime = QMimeData()
