@@ -14,7 +14,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
@@ -72,6 +72,7 @@ class Application:
         self.uploads: asyncio.Future | None = None
         self._stopped = False
         self.first_paint: PaintWatch | None = None   # the video list's first paint with rows
+        self.on_quit: Callable[[], None] | None = None   # the window's Quit, connected as it is made
 
     async def _start_simulator(self) -> tuple[str, str, TypicalDurations]:
         config = self.options.sim_config
@@ -143,6 +144,8 @@ class Application:
             settings=self.settings, library_dir=library, thumb_dir=str(cache_dir), demo=o.demo,
             status_text=status, typical=typical, theme=self.theme), build=False)
         window.settingsApplied.connect(self.apply_settings)
+        if self.on_quit is not None:
+            window.quitRequested.connect(self.on_quit)
 
         await self.tokens.load()
         if not self.tokens.token and o.ask_token and not o.smoke_test:
@@ -173,7 +176,13 @@ class Application:
         A slow service does not keep the window hidden: after SHOW_WITHIN_S it shows what it has, and
         the list fills in when the page arrives."""
         engine_started = asyncio.ensure_future(self.engine.start())
+        try:
+            await self._build_and_show(window, engine_started)
+        except asyncio.CancelledError:
+            engine_started.cancel()   # a quit while starting: not left running past stop()
+            raise
 
+    async def _build_and_show(self, window: MainWindow, engine_started: asyncio.Future) -> None:
         def ask_for_videos() -> None:
             if engine_started.done() and not engine_started.exception() and window.video_model.needs_first_page:
                 window.start_video_list()
@@ -280,10 +289,22 @@ async def run(qapp: QApplication, options: AppOptions, errors: list[str]) -> int
         if not quit_requested.done():
             quit_requested.set_result(None)
 
-    # From the start: a Ctrl+C while the window is still being built ends the run once it is built.
-    signals = None if options.smoke_test else QuitOnSignals(request_quit, qapp)
+    # From the start: Ctrl+C, Ctrl+Q or closing the window while the app still starts (a slow service,
+    # the panels after the first frame) stops the start and ends the run, instead of being lost.
+    signals = None
+    if not options.smoke_test:
+        signals = QuitOnSignals(request_quit, qapp)
+        qapp.lastWindowClosed.connect(request_quit)
+        app.on_quit = request_quit
     try:
-        window = await app.start()
+        starting = asyncio.ensure_future(app.start())
+        await asyncio.wait([starting, quit_requested], return_when=asyncio.FIRST_COMPLETED)
+        if not starting.done():
+            log.info("quit while starting: the start is cancelled")
+            starting.cancel()
+            await asyncio.wait([starting])
+            return 0
+        window = starting.result()
         if options.smoke_test:
             rows = window.video_model.rowCount()
             if window.video_model.last_error is not None or rows == 0:   # before waiting for a paint
@@ -299,8 +320,6 @@ async def run(qapp: QApplication, options: AppOptions, errors: list[str]) -> int
             print(f"smoke test ok: {rows} videos loaded and painted (painted_at={painted_at:.6f} "
                   f"complete_at={complete_at:.6f})")
             return 1 if errors else 0
-        qapp.lastWindowClosed.connect(request_quit)
-        window.quitRequested.connect(request_quit)
         await quit_requested
         return 0
     finally:

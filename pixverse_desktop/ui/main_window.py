@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMainWindow
 from qasync import asyncSlot
 
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
             lambda email, limit, offset: s.client.list_videos(email, limit=limit, offset=offset),
             s.thumbnails, page_size=s.page_size, parent=self)
         self._complete = False
+        self._after_build: list[Callable[[], object]] = []   # see when_complete
         self._steps = build_steps(self)
         if build:
             for _ in self._steps:
@@ -103,6 +105,19 @@ class MainWindow(QMainWindow):
     @property
     def complete(self) -> bool:
         return self._complete
+
+    def when_complete(self, action: Callable[[], object]) -> None:
+        """Runs ``action`` now if the panels are built, else right after they are (in order)."""
+        if self._complete:
+            action()
+        else:
+            self._after_build.append(action)
+
+    def finish_build(self) -> None:
+        self._complete = True
+        pending, self._after_build = self._after_build, []
+        for action in pending:
+            action()
 
     # -- start-up -------------------------------------------------------------------------------
 
@@ -179,6 +194,11 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         self.dialogs.settings()
+
+    def focus_prompt(self) -> None:
+        """Alt+2: into the prompt, at the end of what is there (a restored prompt is continued)."""
+        self.form.prompt.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.form.prompt.moveCursor(QTextCursor.MoveOperation.End)
 
     def focus_filter(self) -> None:
         self.picker.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)

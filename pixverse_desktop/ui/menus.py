@@ -44,15 +44,16 @@ def show_logs_folder(parent) -> bool:
 def handlers(w: "MainWindow") -> dict[str, Callable[[], object]]:
     """What each window-level shortcut does (the job list's own keys live in JobTable). The menus are
     made before the form, player and job list (the window's first frame shows without them), so the
-    items that drive those look them up when used, and do nothing in the moment before they exist."""
+    items that drive those look them up when used; one used in the moment before they exist (a key
+    pressed as the window appears) runs as soon as they do, not never."""
 
     def later(act: Callable[["MainWindow"], object]) -> Callable[[], object]:
-        return lambda: act(w) if w.complete else None
+        return lambda: w.when_complete(lambda: act(w))
 
     return {
         "add_video": w.picker.choose_file, "settings": w.dialogs.settings, "quit": w.quitRequested.emit,
         "shortcuts": w.dialogs.shortcuts, "refresh": w.picker.refresh, "filter": w.focus_filter,
-        "focus_videos": lambda: w.picker.view.setFocus(), "focus_form": later(lambda w: w.form.prompt.setFocus()),
+        "focus_videos": lambda: w.picker.view.setFocus(), "focus_form": later(lambda w: w.focus_prompt()),
         "focus_jobs": later(lambda w: w.jobs.view.setFocus()),
         "focus_player": later(lambda w: w.player.play_button.setFocus()),
         "extend": later(lambda w: w.form.trigger_extend()), "save_preset": later(lambda w: w.form.presets.ask_name()),

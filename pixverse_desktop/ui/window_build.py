@@ -83,6 +83,7 @@ def build_steps(w: "MainWindow") -> Iterator[str | None]:
     _build_toolbar(w)
     w.status_label = QLabel(s.status_text)
     w.statusBar().addWidget(w.status_label, 1)
+    w._keys = KeysForControls(w)   # from the first frame: a focused list keeps its letters
     w.state = WindowStateKeeper(w)
     w.state.restore_layout()
     yield FRAME
@@ -118,7 +119,6 @@ def build_steps(w: "MainWindow") -> Iterator[str | None]:
     # cards, a width or splitter position the complete window cannot have would stand.
     w.layout().activate()
     w.state.restore_layout()
-    w._keys = KeysForControls(w)
     _set_tab_order(w)
 
     w.bridge.jobChanged.connect(w._job_changed)
@@ -144,7 +144,7 @@ def build_steps(w: "MainWindow") -> Iterator[str | None]:
     w.state.restore_form()
     w.state.restore_uploads()
     w.state.watch()
-    w._complete = True
+    w.finish_build()
 
 def _build_toolbar(w: "MainWindow") -> None:
     bar = QToolBar(QCoreApplication.translate("MainWindow", "Main"))

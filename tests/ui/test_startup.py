@@ -5,6 +5,7 @@ and the keys work as soon as start() returns."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import time
@@ -62,18 +63,51 @@ def test_the_first_frame_lists_the_videos_and_the_rest_follows(start_app, monkey
     assert app.first_paint.at > 0 and w.form.isVisible() and w.player.isVisible() and w.jobs.isVisible()
 
 
-def test_menu_items_of_panels_not_built_yet_do_nothing(qapp, aio, start_app):
+def test_keys_for_panels_not_built_yet_act_once_they_are(qapp, aio, start_app):
+    """A key pressed as the window appears (Alt+2, M, Space) is not lost: it acts once its panel
+    exists, a moment later."""
     app = start_app(demo=True)
-    services = app.window.services
-    early = MainWindow(services, build=False)
+    early = MainWindow(app.window.services, build=False)
     for step in early._steps:
         if step == MainWindow.FRAME:
             break
     assert not early.complete and not hasattr(early, "player")
-    for name in ("play_pause", "extend", "focus_form", "save_preset", "mute"):
-        early.actions_by_name[name].trigger()                # no AttributeError: ignored until built
+    early.actions_by_name["mute"].trigger()                  # no AttributeError: it waits
+    early.actions_by_name["loop"].trigger()
+    for _ in early._steps:                                   # the panels, as after the first frame
+        pass
+    assert early.complete
+    assert early.player.mute_button.isChecked()              # done, once
+    assert not early.player.loop_button.isChecked()          # (loop starts on; toggled off once)
+    early.actions_by_name["mute"].trigger()                  # from now on, at once
+    assert not early.player.mute_button.isChecked()
     early.bridge.detach()
     early.deleteLater()
+
+
+def test_quit_while_starting_stops_the_start(qapp, aio, sim_thread, tmp_path):
+    """Ctrl+Q (or closing the window) while a slow service still holds the start back ends the run at
+    once and cleanly; it was ignored until the start had finished, and a window closed then left the
+    app running without one. (Closing goes through QApplication.lastWindowClosed, which Qt emits only
+    inside exec(), so the test uses the Quit action; both are connected before the start.)"""
+    from PySide6.QtWidgets import QApplication
+
+    from pixverse_desktop.app import AppOptions, run
+
+    th = sim_thread(sim_config())
+    th.call(lambda: th.sim.state.faults.add("latency", seconds=3.0, method="GET", path="/videos"))
+    options = AppOptions(api_base=th.base_url, token=TOKEN, data_dir=tmp_path / "data", theme="light",
+                         ask_token=False)
+    running = asyncio.ensure_future(run(qapp, options, []))
+    aio.until(lambda: any(type(w) is MainWindow and w.isVisible() for w in QApplication.topLevelWidgets()),
+              10, "the window")
+    window = next(w for w in QApplication.topLevelWidgets() if type(w) is MainWindow and w.isVisible())
+    started = time.monotonic()
+    window.actions_by_name["quit"].trigger()                 # Ctrl+Q
+    aio.until(running.done, 10, "the run to end")
+    assert running.result() == 0
+    assert time.monotonic() - started < 2.0                  # not after the 3 s page
+    assert not window.isVisible()
 
 
 def test_a_slow_service_does_not_keep_the_window_hidden(start_app, sim_thread, monkeypatch):
