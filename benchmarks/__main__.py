@@ -82,7 +82,7 @@ NOTES = {
         "to the target figure (`complete_s`, `complete_ratio`), so the split is never taken for a "
         "faster start of all of it; the whole window now paints about when the first frame did at the "
         "start of this stop. (4) GET /accounts and the first page are asked for while the window is "
-        "built and the window is shown once that page is in (at most 0.3 s), so the first frame "
+        "built and the window is shown once that page is in (at most 0.15 s), so the first frame "
         "already lists the videos instead of an empty list painted first. (5) Small: the start-up log "
         "line no longer calls `platform.platform()` (8 ms), dialogs' types load on first use. "
         "Earlier stops: the simulator as a child process spawned first, the Qt-free layers imported "

@@ -57,7 +57,7 @@ class AppOptions:
 
 
 class Application:
-    SHOW_WITHIN_S = 0.3   # the longest the built window stays hidden waiting for its first videos
+    SHOW_WITHIN_S = 0.15   # the longest the built window stays hidden waiting for its first videos
     SEND_WITHIN_S = 0.003   # see _start_while_building
 
     def __init__(self, qapp: QApplication, options: AppOptions) -> None:
@@ -147,16 +147,20 @@ class Application:
         if self.on_quit is not None:
             window.quitRequested.connect(self.on_quit)
 
-        await self.tokens.load()
-        if not self.tokens.token and o.ask_token and not o.smoke_test:
-            await window.build()   # first run: the window, then the token dialog over it
+        if fixed:   # the token is at hand (demo, USEAPI_TOKEN): nothing to wait for before the build
+            await self.tokens.load()
+            await self._start_while_building(window)
+        else:
+            # From the keyring, which may take a while or ask the person to unlock it first: the whole
+            # window is up before that, then the token, and on a first run the dialog over the window.
+            await window.build()
             self.theme.set_mode(self.theme.mode)
             window.show()
-            await window.ask_token(first_run=True)
+            await self.tokens.load()
+            if not self.tokens.token and o.ask_token and not o.smoke_test:
+                await window.ask_token(first_run=True)
             await self.engine.start()
             await window.load_initial()
-        else:
-            await self._start_while_building(window)
         # Everything built so far (modules, Qt wrappers, the window) lives as long as the app: take it
         # out of the cyclic collector's full passes, which otherwise walk its ~70,000 objects on the
         # GUI thread and stalled the window 30-80 ms each time (benchmarks/bench_stall.py). The entry
