@@ -93,7 +93,8 @@ NOTES = {
         "for menus and toolbar, ~6 ms polishing under the style sheet, ~10 ms for GET /accounts and "
         "the first page (sequential: with several accounts the page needs the account), and ~20 ms "
         "painting text, tiles and frames the bare window does not have. The ratio moves with the "
-        "machine's noise by +-0.1 from run to run; see the table of full runs below."),
+        "machine's noise by +-0.1 from run to run (full runs on the final start-up code: 1.45, 1.45, "
+        "1.50x; single runs 1.46-1.61x): it sits on the target, see the table of full runs below."),
     ("stall", "max_ms"): (
         "Before the first fixes: worst 70-142 ms; stop 7 43-64 ms; stop 8 25-55 ms; stop 9 "
         "23-36 ms in the runs where the idle baseline was quiet (52-58 ms in three runs where the same "
@@ -120,10 +121,14 @@ NOTES = {
         "Left on the GUI thread: first drawings of tiles (~0.18 ms each, a page jump shows a dozen) "
         "and Qt's repaints of the picker while it jumps a page every 60 ms."),
     ("download", "ratio"): (
-        "This stop (downloader unchanged, a noisier day): 1.10, 0.69 and 0.62x in three full runs and "
-        "1.06, 0.85, 0.71x in three runs of it alone. Both sides move: curl 1,017-1,437 MB/s, the app "
-        "777-1,238 MB/s, with single rounds of the app at 0.39 s and 1.22 s for the same 500 MB; both "
-        "write to /dev/shm, so no disk is involved. Not worked on this stop. Before: "
+        "This stop: before the change, 1.10, 0.69 and 0.62x in three full runs and 1.06, 0.85 and 0.71x "
+        "alone, single rounds of the app taking 0.39 s or 1.22 s for the same 500 MB (both sides write "
+        "to /dev/shm, no disk involved). The slow rounds (1.6-1.9 s, 3 in 8) were a receive window that "
+        "never opened: left to the kernel's auto-tuning, the two sides traded ~256 KiB at a time, each a "
+        "wake-up of both event loops. Done: every connection gets a fixed 4 MiB receive buffer where the "
+        "system allows one (Linux `net.core.rmem_max` >= 4 MiB; elsewhere auto-tuning is kept), passed "
+        "as httpx's documented `socket_options`: 8 rounds 0.29-0.51 s against curl 0.33-0.62 s and the "
+        "old client 0.46-1.1 s; 1.10, 1.11 and 1.11x in the runs after (app rounds 0.29-0.43 s). Before: "
         "stop 7 0.52x (0.42-0.75x across runs); stop 8 0.72-1.06x over 7 runs (median of 5 "
         "rounds each; 5 of 7 at or above 0.9); stop 9, with the same downloader, 0.96, 1.00, 1.12 and "
         "0.89x in four full runs and 0.88-0.91x in two runs of it alone (the app 770-999 MB/s, curl "
@@ -242,19 +247,20 @@ def write_results_md(data: dict, outcome: dict[str, str]) -> Path:
             lines += [f"- **{label}**: {NOTES[(section, key)]}", ""]
     lines += ["## The full runs of this stop (nothing else running), next to the last one of stop 9", "",
               "Stop 9's last run was on a quieter day of this machine (the bare script started in 0.27 s; "
-              "this stop it took 0.36-0.46 s). The 18:37 run is the code before the job table's model "
-              "and the tray moved after the first frame; the last two (this file) the stop's final code. "
-              "Single startup runs between them gave 1.48, 1.55, 1.57 and 1.61x; single download runs "
-              "1.06, 0.85 and 0.71x.", "",
-              "| figure | stop 9 (10:34 UTC) | 18:37 UTC | 18:43 UTC | 18:47 UTC |",
-              "|---|---|---|---|---|",
-              "| cold start ratio (app / bare s) | 1.90x (0.51 / 0.27) | 1.53x (0.63 / 0.42) | 1.45x (0.61 / 0.42) | 1.45x (0.52 / 0.36) |",
-              "| whole window painted (s, / bare) | - | 0.79 (1.89x) | 0.77 (1.83x) | 0.67 (1.85x) |",
-              "| worst / p99 stall | 23.0 / 10.7 ms | 25.0 / 13.4 ms | 25.1 / 13.0 ms | 22.7 / 13.1 ms |",
-              "| requests per job ratio | 0.136 | 0.139 | 0.154 | 0.137 |",
-              "| download ratio (app, curl MB/s) | 0.89 (999, 1126) | 1.10 (1238, 1125) | 0.69 (777, 1127) | 0.62 (897, 1437) |",
-              "| picker fill+paint / memory | 67 ms / 70.0 MB | 65 ms / 70.0 MB | 67 ms / 70.4 MB | 69 ms / 70.2 MB |",
-              "| idle CPU | 0.56% | 0.50% | 0.47% | 0.58% |", ""]
+              "this stop it took 0.32-0.46 s). The 18:37 run is the code before the job table's model "
+              "and the tray moved after the first frame; 18:43 and 18:47 have the final start-up but "
+              "the old downloader; 19:17 (this file) is the stop's final code, with the 4 MiB receive "
+              "buffer. Single startup runs between them gave 1.48, 1.55, 1.57, 1.61, 1.48 and 1.46x; "
+              "single download runs 1.06, 0.85 and 0.71x before the buffer, 1.11 and 1.10x after.", "",
+              "| figure | stop 9 (10:34 UTC) | 18:37 UTC | 18:43 UTC | 18:47 UTC | 19:17 UTC |",
+              "|---|---|---|---|---|---|",
+              "| cold start ratio (app / bare s) | 1.90x (0.51 / 0.27) | 1.53x (0.63 / 0.42) | 1.45x (0.61 / 0.42) | 1.45x (0.52 / 0.36) | 1.50x (0.49 / 0.32) |",
+              "| whole window painted (s, / bare) | - | 0.79 (1.89x) | 0.77 (1.83x) | 0.67 (1.85x) | 0.62 (1.92x) |",
+              "| worst / p99 stall | 23.0 / 10.7 ms | 25.0 / 13.4 ms | 25.1 / 13.0 ms | 22.7 / 13.1 ms | 23.9 / 13.7 ms |",
+              "| requests per job ratio | 0.136 | 0.139 | 0.154 | 0.137 | 0.136 |",
+              "| download ratio (app, curl MB/s) | 0.89 (999, 1126) | 1.10 (1238, 1125) | 0.69 (777, 1127) | 0.62 (897, 1437) | 1.11 (1589, 1437) |",
+              "| picker fill+paint / memory | 67 ms / 70.0 MB | 65 ms / 70.0 MB | 67 ms / 70.4 MB | 69 ms / 70.2 MB | 71 ms / 69.4 MB |",
+              "| idle CPU | 0.56% | 0.50% | 0.47% | 0.58% | 0.52% |", ""]
     lines += ["## Notes on method", "",
               "- Each benchmark runs in its own process, prints a table (app next to a baseline measured in "
               "the same run) and writes its figures to results.json and details to out/<name>.json.",
