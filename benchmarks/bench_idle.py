@@ -77,7 +77,8 @@ async def scenario(qapp) -> dict:
     import psutil
 
     from pixverse_desktop.api import ExtendRequest
-    from pixverse_desktop.app import Application, AppOptions, wait_videos_painted
+    from pixverse_desktop.app import Application, AppOptions
+    from pixverse_desktop.ui.paint_watch import wait_videos_painted
     from pixverse_desktop.simulator import AccountConfig, SimulatorConfig
 
     config = SimulatorConfig.demo()

@@ -72,7 +72,8 @@ async def scenario(qapp, base_url: str | None, sim_thread_config, sim_pid: int |
     import psutil
 
     from pixverse_desktop.api import ExtendRequest
-    from pixverse_desktop.app import Application, AppOptions, wait_videos_painted
+    from pixverse_desktop.app import Application, AppOptions
+    from pixverse_desktop.ui.paint_watch import wait_videos_painted
 
     with tempfile.TemporaryDirectory() as data:
         if base_url:

@@ -30,7 +30,7 @@ from pixverse_desktop.storage.secrets import KeyringTokenStore, MemoryTokenStore
 from pixverse_desktop.storage.settings import Settings
 from pixverse_desktop.ui.icons import app_icon
 from pixverse_desktop.ui.main_window import MainWindow, WindowServices
-from pixverse_desktop.ui.paint_watch import PaintWatch, process_started_at, wait_videos_painted  # noqa: F401
+from pixverse_desktop.ui.paint_watch import PaintWatch, process_started_at
 from pixverse_desktop.ui.progress_estimate import TypicalDurations
 from pixverse_desktop.ui.quit_signals import QuitOnSignals
 from pixverse_desktop.ui.video_delegate import tile_shape
@@ -187,25 +187,29 @@ class Application:
             raise
 
     async def _build_and_show(self, window: MainWindow, engine_started: asyncio.Future) -> None:
+        def started() -> bool:
+            return engine_started.done() and not engine_started.exception()
+
         def ask_for_videos() -> None:
-            if engine_started.done() and not engine_started.exception() and window.video_model.needs_first_page:
+            if started() and window.video_model.needs_first_page:
                 window.start_video_list()
+
+        async def first_page(timeout: float) -> None:
+            if window.video_model.loading and timeout > 0:
+                await asyncio.wait([asyncio.ensure_future(window.video_model.wait_idle())], timeout=timeout)
 
         # A few milliseconds for GET /accounts to be on its way (connect, send) before the build takes
         # the thread: the simulator or the service answers while the picker is made.
         await asyncio.wait([engine_started], timeout=self.SEND_WITHIN_S)
         await window.build(between=ask_for_videos, until_frame=True)
-        if window.video_model.loading:   # likewise the first page, if it is asked for already
-            await asyncio.wait([asyncio.ensure_future(window.video_model.wait_idle())], timeout=self.SEND_WITHIN_S)
+        await first_page(self.SEND_WITHIN_S)   # likewise the first page, if it is asked for already
         self.first_paint = PaintWatch(window.picker.view.viewport(), lambda: window.video_model.rowCount() > 0)
         self.theme.set_mode(self.theme.mode)   # polished once, complete (see the ThemeController above)
         deadline = asyncio.get_running_loop().time() + self.SHOW_WITHIN_S
         await asyncio.wait([engine_started], timeout=self.SHOW_WITHIN_S)
-        if engine_started.done() and not engine_started.exception():
+        if started():
             ask_for_videos()
-            left = deadline - asyncio.get_running_loop().time()
-            if window.video_model.loading and left > 0:
-                await asyncio.wait([asyncio.ensure_future(window.video_model.wait_idle())], timeout=left)
+            await first_page(deadline - asyncio.get_running_loop().time())
         window.show()
         if window.video_model.rowCount():   # that frame is painted before the rest is built
             await asyncio.wait([self.first_paint.painted], timeout=self.SHOW_WITHIN_S)

@@ -27,9 +27,11 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 FRAME = "frame"   # what build_steps yields once the window can be shown
+CARD_MARGIN = 10
+FORM_MIN_WIDTH = 360
 
 
-def card(widget: QWidget, margins: int = 10) -> QFrame:
+def card(widget: QWidget, margins: int = CARD_MARGIN) -> QFrame:
     frame = QFrame()
     frame.setObjectName("Card")
     layout = QVBoxLayout(frame)
@@ -57,7 +59,7 @@ def build_steps(w: "MainWindow") -> Iterator[str | None]:
     w.banner = AccountBanner()
     # The other panels' cards, empty until those panels are built (same sizes: nothing moves).
     w._cards = {name: card(QWidget()) for name in ("player", "form", "jobs")}
-    w._cards["form"].setMinimumWidth(360 + 20)
+    w._cards["form"].setMinimumWidth(FORM_MIN_WIDTH + 2 * CARD_MARGIN)   # as wide as it will be
     top = QSplitter(Qt.Orientation.Horizontal)
     top.addWidget(card(w.picker))
     top.addWidget(w._cards["player"])
@@ -94,10 +96,10 @@ def build_steps(w: "MainWindow") -> Iterator[str | None]:
     # Made inside their cards: a parentless widget made while the window is shown is a window of its
     # own for a moment, and that took the keyboard focus from the main window (no shortcuts).
     w.form = ExtendForm(w._cards["form"])
-    w.form.setMinimumWidth(360)
+    w.form.setMinimumWidth(FORM_MIN_WIDTH)
     w.presets = PresetStore(s.settings, w)
     w.form.presets.bind(w.presets, lambda: preset_values(w.form),
-                           lambda values: apply_form_values(w.form, values))
+                        lambda values: apply_form_values(w.form, values))
     w.form.presets.applied.connect(
         lambda name: w.show_status(QCoreApplication.translate("MainWindow", "Preset applied: %s") % name))
     w.form.presets.saved.connect(
@@ -111,7 +113,7 @@ def build_steps(w: "MainWindow") -> Iterator[str | None]:
     from .job_table_model import JobTableModel
 
     w.job_model = JobTableModel(s.thumbnails, source_thumbnail=w._source_thumbnail,
-                                   typical=s.typical, parent=w)
+                                typical=s.typical, parent=w)
     w.jobs = JobTable(w.job_model, s.engine, s.library_dir, w._cards["jobs"])
     for name, panel in (("player", w.player), ("form", w.form), ("jobs", w.jobs)):
         _fill(w._cards[name], panel)
@@ -146,6 +148,7 @@ def build_steps(w: "MainWindow") -> Iterator[str | None]:
     w.state.watch()
     w.finish_build()
 
+
 def _build_toolbar(w: "MainWindow") -> None:
     bar = QToolBar(QCoreApplication.translate("MainWindow", "Main"))
     bar.setMovable(False)
@@ -163,6 +166,7 @@ def _build_toolbar(w: "MainWindow") -> None:
         action.setIconText(text)
         bar.addAction(action)
     w.addToolBar(bar)
+
 
 def _set_tab_order(w: "MainWindow") -> None:
     """Tab follows the work, not the columns: pick a video, describe, Extend, watch the job, play it."""
