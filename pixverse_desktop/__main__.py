@@ -169,8 +169,18 @@ def _run_window(args: argparse.Namespace, sim_process) -> int:
         hook.uninstall()
 
 
+def _skip_httpx_cli() -> None:
+    """httpx's package imports its command-line tool whenever rich, click and pygments happen to be
+    installed (httpx[cli], or any other tool's dependencies: import-linter's in our test environment):
+    ~55 ms of every start spent on a terminal UI nobody here runs. A ``None`` in sys.modules makes that
+    optional import fail at once, as it does where those packages are absent; httpx falls back to a
+    stub ``httpx.main`` and is otherwise unchanged. Only here, the entry point, before httpx loads."""
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else list(argv)
+    _skip_httpx_cli()
     if argv[:1] == [FROZEN_SIMULATOR_FLAG]:   # a frozen build's demo simulator (simulator/process.py)
         from pixverse_desktop.simulator.__main__ import main as simulator_main
 

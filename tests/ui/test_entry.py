@@ -40,6 +40,21 @@ def test_smoke_test_fails_without_a_service(tmp_path):
     assert not [p for p in written if b"some-token-value" in p.read_bytes()]
 
 
+def test_the_app_does_not_load_httpx_s_command_line_tool():
+    """httpx imports its CLI (rich, click, pygments: ~55 ms) whenever those are installed, as they are
+    here for import-linter; the app's process skips it. Checked in a fresh process through the
+    entry point, on a command that imports httpx and ends at its --help."""
+    pytest.importorskip("rich")
+    pytest.importorskip("click")
+    probe = ("import atexit, sys\n"
+             "atexit.register(lambda: print(sorted(m for m in ('rich', 'click', 'httpx') if m in sys.modules)))\n"
+             "from pixverse_desktop.__main__ import main\n"
+             "main(['videos', '--help'])\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "['httpx']"
+
+
 def test_cli_commands_dispatch_to_the_cli(monkeypatch):
     from pixverse_desktop import cli
 
