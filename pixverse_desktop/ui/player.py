@@ -184,6 +184,8 @@ class PlayerWidget(QWidget):
             self.compare_player.setSource(to_url(compare_with))
         if autoplay:
             self.play()
+        else:   # paused at the start: its first frame is shown, not a black screen until Play
+            self.pause()
 
     def shutdown(self) -> None:
         """Stops and releases both players (before the media server goes away)."""

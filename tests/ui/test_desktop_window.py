@@ -108,6 +108,11 @@ def test_window_state_and_form_are_restored_on_restart(start_app, aio):
         assert all(abs(a - b) <= 2 for a, b in zip(restored, saved)), (restored, saved)
     assert w2.form.source is not None and w2.form.source.key == key
     assert w2.player.player.playbackState() != QMediaPlayer.PlaybackState.PlayingState   # no autoplay
+    # ...but its first frame is shown, not a black screen until Play is pressed
+    sink = w2.player.screen_main.video.videoSink()
+    aio.until(lambda: not sink.videoFrame().toImage().isNull(), 10, "the source's first frame")
+    assert w2.player.player.position() < 200
+    assert w2.player.player.playbackState() != QMediaPlayer.PlaybackState.PlayingState
     f = w2.form
     assert (f.prompt.toPlainText(), f.negative.toPlainText()) == ("The fox turns towards the camera", "blur")
     assert (f.duration.currentData(), f.quality.currentData(), f.style.currentData()) == (8, "360p", "anime")
