@@ -25,6 +25,7 @@ from pixverse_desktop.storage.settings import Settings
 from .bindings import EngineBridge
 from .icons import app_icon
 from .progress_estimate import TypicalDurations
+from .state_restore import first_run_size
 from .token_manager import TokenManager
 from .window_build import FRAME, build_steps
 from .window_dialogs import WindowDialogs
@@ -70,7 +71,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.setObjectName("MainWindow")
         self.setAcceptDrops(True)
-        self.resize(1480, 920)
+        self.resize(first_run_size(self.screen()))   # a saved geometry replaces it (restore_layout)
 
         self.bridge = EngineBridge(s.engine, self, held=True)   # released once the panels listen
         self.video_model = VideoListModel(

@@ -13,7 +13,7 @@ import logging
 import os
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QObject, QTimer
+from PySide6.QtCore import QByteArray, QObject, QSize, QTimer
 
 from .form_values import apply_form_values, default_values, form_values
 from .video_list_model import SourceItem
@@ -23,6 +23,18 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 RECENT_UPLOADS = 12   # uploads kept across restarts (the service keeps uploaded files for reuse)
+FIRST_RUN_SIZE = QSize(1480, 920)
+SCREEN_SHARE = 0.92   # of the screen's free area at most: room for the title bar and the frame
+
+
+def first_run_size(screen) -> QSize:
+    """The window's size before any was saved: roomy on a large screen, but never larger than the
+    screen it opens on (on a 1366x768 laptop 1480x920 hung off the bottom and the right, and window
+    managers do not shrink it). The window's minimum size still wins on a screen smaller than that."""
+    if screen is None:
+        return QSize(FIRST_RUN_SIZE)
+    free = screen.availableGeometry().size()
+    return FIRST_RUN_SIZE.boundedTo(QSize(int(free.width() * SCREEN_SHARE), int(free.height() * SCREEN_SHARE)))
 
 
 class WindowStateKeeper(QObject):

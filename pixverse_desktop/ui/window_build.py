@@ -40,6 +40,13 @@ def card(widget: QWidget, margins: int = CARD_MARGIN) -> QFrame:
     return frame
 
 
+def first_jobs_height(window_height: int) -> int:
+    """The job list's first height (a saved layout replaces it): 280 px in a roomy window; in a short
+    one (a 768 px laptop screen) the videos, player and form above keep ~550 px and the jobs get what
+    is left, at least ~3 rows, instead of keeping 280 px while the form scrolls."""
+    return max(150, min(280, window_height - 550))
+
+
 def _fill(frame: QFrame, panel: QWidget) -> None:
     """Puts ``panel`` into a card made with a placeholder (see MainWindow.build)."""
     layout = frame.layout()
@@ -71,7 +78,7 @@ def build_steps(w: "MainWindow") -> Iterator[str | None]:
     main = QSplitter(Qt.Orientation.Vertical)
     main.addWidget(top)
     main.addWidget(w._cards["jobs"])
-    main.setSizes([600, 280])
+    main.setSizes([600, first_jobs_height(w.height())])
     main.setStretchFactor(0, 1)
     main.setObjectName("MainSplitter")
     w.splitter = main

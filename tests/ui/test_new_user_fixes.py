@@ -1,11 +1,12 @@
 """Problems a new user found: the first-run Cancel, token dialogs that clip their text, the Settings token
-note, the picker's count, focus rings, tab order, Settings' fast-motion rule, and small wording."""
+note, the picker's count, focus rings, tab order, Settings' fast-motion rule, small wording, and a first
+window larger than a laptop's screen."""
 
 from __future__ import annotations
 
 import keyring
 from keyring.backends import fail
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -19,8 +20,10 @@ from pixverse_desktop.storage.settings import Settings
 from pixverse_desktop.ui import menus, theme
 from pixverse_desktop.ui.account_banner import AccountBanner
 from pixverse_desktop.ui.settings_dialog import SettingsDialog
+from pixverse_desktop.ui.state_restore import first_run_size
 from pixverse_desktop.ui.token_dialog import TokenDialog
 from pixverse_desktop.ui.token_manager import TokenManager
+from pixverse_desktop.ui.window_build import first_jobs_height
 
 import pytest
 
@@ -167,3 +170,31 @@ def test_wording_tooltips_and_logs_folder(start_app, aio, monkeypatch):
     box = aio.until(lambda: w.findChild(QMessageBox, "LogsFolderBox"), 5, "the message box")
     assert str(log_dir()) in box.informativeText()
     box.close()
+
+
+class _Screen:
+    def __init__(self, width: int, height: int) -> None:
+        self.free = QRect(0, 0, width, height)
+
+    def availableGeometry(self) -> QRect:
+        return self.free
+
+
+def test_the_first_window_fits_its_screen():
+    """1480x920 hung off a 1366x768 laptop screen, and window managers do not shrink it."""
+    assert first_run_size(_Screen(1920, 1040)) == QSize(1480, 920)        # roomy: as designed
+    assert first_run_size(_Screen(1366, 740)) == QSize(1256, 680)         # a laptop, panel taken off
+    assert first_run_size(None) == QSize(1480, 920)
+    # and the job list gives up height first: the form above keeps ~550 px
+    assert (first_jobs_height(920), first_jobs_height(680), first_jobs_height(500)) == (280, 150, 150)
+    assert first_jobs_height(760) == 210
+
+
+def test_a_first_run_window_is_no_taller_than_the_screen(start_app, aio):
+    app = start_app(demo=True)   # a fresh data dir: nothing saved, a first run (offscreen: an 800x800 screen)
+    w = app.window
+    free = w.screen().availableGeometry()
+    assert w.height() <= free.height() * 0.92 + 1
+    assert w.width() == max(w.minimumWidth(), int(free.width() * 0.92))   # the minimum wins here
+    top, jobs = w.splitter.sizes()
+    assert top > jobs and jobs >= 140
