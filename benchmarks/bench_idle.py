@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 
-from benchmarks.common import qt_run, record, table
+from benchmarks.common import OFFSCREEN, qt_run, record, table
 
 SECONDS = float(os.environ.get("IDLE_SECONDS", 60))
 SETTLE_S = 3.0
@@ -126,7 +126,7 @@ def main() -> dict:
     import psutil
 
     with tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PIXVERSE_DESKTOP_HOME": home}
+        env = {**os.environ, "QT_QPA_PLATFORM": OFFSCREEN, "PIXVERSE_DESKTOP_HOME": home}
         bare = subprocess.Popen([sys.executable, "-c", BARE_IDLE], env=env, stdout=subprocess.PIPE, text=True,
                                 stderr=subprocess.DEVNULL)
         try:
