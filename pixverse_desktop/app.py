@@ -252,7 +252,7 @@ class Application:
     def _demo_status(self) -> str:
         return QCoreApplication.translate(
             "Application", "Demo mode: a simulated PixVerse service at %s — no token, no network, "
-            "no credits spent.") % self.base_url
+            "no credits spent. Demo jobs and uploads start afresh at every launch.") % self.base_url
 
     async def _verify_token(self, token: str) -> None:
         await PixverseClient(self.base_url, lambda: token, self.http).accounts()

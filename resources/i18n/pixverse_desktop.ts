@@ -114,8 +114,8 @@
 <context>
     <name>Application</name>
     <message>
-        <location filename="../../pixverse_desktop/app.py" line="+236"/>
-        <source>Demo mode: a simulated PixVerse service at %s — no token, no network, no credits spent.</source>
+        <location filename="../../pixverse_desktop/app.py" line="+253"/>
+        <source>Demo mode: a simulated PixVerse service at %s — no token, no network, no credits spent. Demo jobs and uploads start afresh at every launch.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -709,12 +709,12 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/main_window.py" line="+68"/>
+        <location filename="../../pixverse_desktop/ui/main_window.py" line="+70"/>
         <source>%s — Demo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pixverse_desktop/ui/window_build.py" line="+101"/>
+        <location filename="../../pixverse_desktop/ui/window_build.py" line="+111"/>
         <source>Preset applied: %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -749,12 +749,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pixverse_desktop/ui/main_window.py" line="+73"/>
+        <location filename="../../pixverse_desktop/ui/main_window.py" line="+87"/>
         <source>Not a video file this app can upload: %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+98"/>
         <source>1 job sent to the queue</source>
         <translation type="unfinished"></translation>
     </message>
@@ -778,7 +778,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+33"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -902,7 +902,7 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+18"/>
+        <location line="+20"/>
         <source>Loading…</source>
         <translation type="unfinished"></translation>
     </message>

@@ -198,3 +198,10 @@ def test_a_first_run_window_is_no_taller_than_the_screen(start_app, aio):
     assert w.width() == max(w.minimumWidth(), int(free.width() * 0.92))   # the minimum wins here
     top, jobs = w.splitter.sizes()
     assert top > jobs and jobs >= 140
+
+
+def test_the_demo_says_its_jobs_do_not_outlive_it(start_app):
+    """A new user extended clips in the demo, restarted it and found the job list empty, unwarned."""
+    w = start_app(demo=True).window
+    assert "start afresh at every launch" in w.status_label.text()
+    assert w.status_label.isVisible()
