@@ -14,7 +14,6 @@ from typing import Any, Callable, Generic, TypeVar
 
 from PySide6.QtCore import QSettings
 
-from pixverse_desktop import APP_NAME
 from pixverse_desktop.core.paths import config_dir, default_library_dir
 
 log = logging.getLogger(__name__)

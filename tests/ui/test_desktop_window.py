@@ -295,7 +295,7 @@ def test_recent_uploads_are_sources_again_after_a_restart(start_app, sim_thread,
     """Nothing lost: a clip uploaded in one session is still a source in the next (same service path,
     not uploaded again); a file deleted since is left out; the demo, whose simulator starts empty,
     forgets them."""
-    from .conftest import EMAIL, TOKEN
+    from .conftest import TOKEN
 
     th = sim_thread(sim_config())
     app = start_app(api_base=th.base_url, token=TOKEN)

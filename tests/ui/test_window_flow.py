@@ -9,7 +9,7 @@ from PySide6.QtTest import QTest
 
 from pixverse_desktop.jobs.models import JobState
 
-from .conftest import extend_posts, make_mp4
+from .conftest import make_mp4
 
 
 def _row_state(window, job_id):
