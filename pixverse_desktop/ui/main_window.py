@@ -299,6 +299,7 @@ class MainWindow(QMainWindow):
         video = self.result_video(job)
         self.video_model.upsert_video(video)
         if not self.picker.select_key(video.video_id):
+            self.picker.remember_choice(video.video_id)
             self._source_selected(SourceItem.from_video(video))
         self.form.prompt.setFocus()
 

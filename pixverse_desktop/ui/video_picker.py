@@ -43,6 +43,7 @@ class VideoPicker(QWidget):
         self.uploader = uploader
         self.thumb_dir = Path(thumb_dir) if thumb_dir else None
         self._upload_task: asyncio.Task | None = None
+        self.chosen_key: str | None = None   # the source the person picked (see _selection_changed)
         self.has_token: Callable[[], bool] = lambda: True   # the window tells whether a token is set
 
         self.proxy = VideoFilterProxy(self)
@@ -90,7 +91,7 @@ class VideoPicker(QWidget):
         self.view.setMouseTracking(True)
         self.view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
         self.view.setSelectionMode(QListView.SelectionMode.SingleSelection)
-        self.view.selectionModel().currentChanged.connect(self._current_changed)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.view.setMinimumWidth(TILE.width() + 24)
 
         self.empty_label = QLabel(self.tr("No videos match the filter"))
@@ -143,6 +144,8 @@ class VideoPicker(QWidget):
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
                        self.proxy.layoutChanged):
             signal.connect(self._update_state)
+        for signal in (self.proxy.rowsInserted, self.proxy.modelReset, self.proxy.layoutChanged):
+            signal.connect(self._keep_chosen_selected)
         order = [self.account_box, self.refresh_button, self.filter_edit, self.status_box, self.view,
                  self.add_button, self.cancel_button]
         self.tab_chain = order
@@ -198,10 +201,26 @@ class VideoPicker(QWidget):
 
     # -- selection ------------------------------------------------------------------------------
 
-    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        item = current.data(VideoListModel.ItemRole) if current.isValid() else None
-        if item is not None:
+    def _selection_changed(self, *_args) -> None:
+        """A source is chosen by selecting it (click, arrows, Enter), never by the list's current
+        item alone: Qt makes the first row current when the list gets the focus (Alt+1, Tab), and
+        that had switched the form's source to the first video unasked. Selecting the chosen source
+        again (after a filter hid and showed it) says nothing new."""
+        rows = self.view.selectionModel().selectedIndexes()
+        item = rows[0].data(VideoListModel.ItemRole) if rows else None
+        if item is not None and item.key != self.chosen_key:
+            self.chosen_key = item.key
             self.sourceSelected.emit(item)
+
+    def _keep_chosen_selected(self, *_args) -> None:
+        """A filter that hides the chosen source drops its selection (the form keeps the source);
+        once the source is shown again, so is its selection, and the focus cursor with it."""
+        if self.chosen_key is None or self.view.selectionModel().hasSelection():
+            return
+        row = self.model.row_of(self.chosen_key)
+        index = self.proxy.mapFromSource(self.model.index(row)) if row >= 0 else QModelIndex()
+        if index.isValid():
+            self.view.setCurrentIndex(index)   # selects it (single selection); same key: no signal
 
     def select_key(self, key: str) -> bool:
         row = self.model.row_of(key)
@@ -215,6 +234,12 @@ class VideoPicker(QWidget):
         self.view.setCurrentIndex(proxy_index)
         self.view.scrollTo(proxy_index)
         return True
+
+    def remember_choice(self, key: str) -> None:
+        """The form's source was set elsewhere and is not listed (yet): the old one loses its
+        highlight, and this one is selected once it is listed."""
+        self.chosen_key = key
+        self.view.selectionModel().clearSelection()
 
     def select_row(self, row: int) -> None:
         self.view.setCurrentIndex(self.proxy.index(row, 0))

@@ -205,3 +205,28 @@ def test_the_demo_says_its_jobs_do_not_outlive_it(start_app):
     w = start_app(demo=True).window
     assert "start afresh at every launch" in w.status_label.text()
     assert w.status_label.isVisible()
+
+
+def test_the_source_changes_only_when_the_person_picks_one(start_app, aio):
+    """A filter dropped the chosen video's highlight, and giving the list the focus (Alt+1) then made
+    the first video current, which switched the form's source to it unasked."""
+    w = start_app(demo=True).window
+    w.activateWindow()
+    aio.until(lambda: w.video_model.rowCount() >= 3, 10, "videos")
+    w.picker.view.clearFocus()
+    w.actions_by_name["focus_videos"].trigger()             # Alt+1 on a fresh list: no source chosen
+    aio.until(lambda: w.picker.view.hasFocus(), 5, "the list's focus")
+    assert w.form.source is None
+    w.picker.select_row(2)
+    chosen = w.form.source.key
+    w.form.prompt.setFocus()
+    w.picker.filter_edit.setText("no video has this text")   # hides every video, the chosen one too
+    assert w.picker.proxy.rowCount() == 0 and w.form.source.key == chosen
+    w.picker.filter_edit.clear()
+    selected = w.picker.view.selectionModel().selectedIndexes()
+    assert [i.data(w.video_model.KeyRole) for i in selected] == [chosen]   # highlighted again
+    w.actions_by_name["focus_videos"].trigger()
+    aio.until(lambda: w.picker.view.hasFocus(), 5, "the list's focus")
+    assert w.form.source.key == chosen
+    QTest.keyClick(w.picker.view, Qt.Key.Key_Right)          # arrows still pick: a choice of the person's
+    assert w.form.source.key != chosen
