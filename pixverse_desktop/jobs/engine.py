@@ -145,10 +145,19 @@ class JobEngine:
         return self.publish(job)
 
     def submit_variations(self, req: ExtendRequest, n: int) -> list[Job]:
-        seeds: set[int] = set()
-        while len(seeds) < n:
-            seeds.add(self.rng.randint(SEED_MIN, SEED_MAX))
-        requests = [ExtendRequest.from_dict({**req.to_dict(), "seed": seed}) for seed in sorted(seeds)]
+        """``n`` jobs of one request, each with its own seed (one seed gives one video): with a fixed
+        seed, that seed and the ones after it, a set that can be sent again with the same outcome
+        (it had been replaced by random ones, silently); otherwise random seeds."""
+        if req.seed is not None:
+            check_extend(req)   # the seed itself in range first
+            span = SEED_MAX - SEED_MIN + 1
+            seeds = [SEED_MIN + (req.seed - SEED_MIN + i) % span for i in range(n)]
+        else:
+            chosen: set[int] = set()
+            while len(chosen) < n:
+                chosen.add(self.rng.randint(SEED_MIN, SEED_MAX))
+            seeds = sorted(chosen)
+        requests = [ExtendRequest.from_dict({**req.to_dict(), "seed": seed}) for seed in seeds]
         for variation in requests:
             check_extend(variation)
         return [self.submit(variation) for variation in requests]

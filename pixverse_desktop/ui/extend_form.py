@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
@@ -16,6 +16,9 @@ from pixverse_desktop.api.validate import FAST_MOTION_RULE, extend_errors
 from .effect_picker import EffectPicker
 from .presets import PresetBar
 from .video_list_model import SourceItem
+
+# A form-only rule (the API has no "fixed but empty" seed), translated as the validator's are.
+SEED_EMPTY = QT_TRANSLATE_NOOP("ExtendForm", "Enter a seed, or tick Random")
 
 FIELDS = ("prompt", "negative_prompt", "source", "duration", "quality", "motion_mode", "style", "seed",
           "template_id", "email", "reply_url", "reply_ref", "max_jobs", "remove_watermark")
@@ -32,6 +35,7 @@ class ExtendForm(QWidget):
         self._show_all = False
         self._external: dict[str, str] = {}   # errors the service reported for the last request
         self._errors: dict[str, QLabel] = {}
+        self._labels: dict[str, str] = {}   # field -> its label, to name it in the reason line
         self.wanted_account: str | None = None   # restored before the accounts list arrived
 
         title = QLabel(self.tr("Extend"))
@@ -125,7 +129,8 @@ class ExtendForm(QWidget):
         self.variations.setRange(1, 8)
         self.variations.setPrefix(self.tr("Variations: "))
         self.variations.setAccessibleName(self.tr("Number of variations"))
-        self.variations.setToolTip(self.tr("Submit several jobs at once, each with a different random seed"))
+        self.variations.setToolTip(self.tr("Submit several jobs at once, each with its own seed: random "
+                                           "ones, or with a fixed seed that seed and the ones after it"))
         self.extend_button = QPushButton(self.tr("Extend"))
         self.extend_button.setObjectName("Primary")
         self.extend_button.setAccessibleName(self.tr("Extend"))
@@ -231,6 +236,7 @@ class ExtendForm(QWidget):
         layout.setSpacing(2)
         layout.addWidget(widget)
         self._errors[name] = self._error_label()
+        self._labels[name] = label or widget.accessibleName() or name
         self._errors[name].setAccessibleName(self.tr("%s error") % (label or name))
         layout.addWidget(self._errors[name])
         return box
@@ -287,13 +293,12 @@ class ExtendForm(QWidget):
         self.account.blockSignals(False)
 
     def _seed_value(self) -> int | None:
+        """None for a random seed; an unreadable one is -1, which validation refuses. Only plain
+        digits are a seed: Python's int() also reads "4_2" and "+42", which are typing slips."""
         if self.seed_random.isChecked():
             return None
         text = self.seed.text().strip()
-        try:
-            return int(text)
-        except ValueError:
-            return -1 if text else None
+        return int(text) if text.isascii() and text.isdigit() else -1
 
     def request(self) -> ExtendRequest:
         source = self._source
@@ -355,7 +360,11 @@ class ExtendForm(QWidget):
         self.edited.emit()
 
     def errors(self) -> list[FieldError]:
-        return extend_errors(self.request())
+        errors = extend_errors(self.request())
+        if not self.seed_random.isChecked() and not self.seed.text().strip():
+            # An empty fixed seed had silently sent a random one.
+            errors = [e for e in errors if e.field != "seed"] + [FieldError.of("seed", SEED_EMPTY)]
+        return errors
 
     def validate(self) -> bool:
         errors = {e.field: e.text(self.tr) for e in reversed(self.errors())}
@@ -376,7 +385,13 @@ class ExtendForm(QWidget):
         if valid:
             self.reason.setText(self.tr("Ready. Ctrl+Enter extends."))
         else:
-            first = errors.get("source") or next(iter(errors.values()))
+            field, first = next(iter(errors.items()))
+            if "source" in errors:
+                field, first = "source", errors["source"]
+            # Named after its field: "At most 2048 characters" alone did not say which field.
+            label = self._labels.get(field, "").rstrip(":")
+            if label and field != "source" and not first.startswith(label):
+                first = f"{label}: {first[:1].lower()}{first[1:]}"
             self.reason.setText(self.tr("Can't extend yet: %s.") % first.rstrip("."))
         return valid
 

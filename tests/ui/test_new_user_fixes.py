@@ -230,3 +230,27 @@ def test_the_source_changes_only_when_the_person_picks_one(start_app, aio):
     assert w.form.source.key == chosen
     QTest.keyClick(w.picker.view, Qt.Key.Key_Right)          # arrows still pick: a choice of the person's
     assert w.form.source.key != chosen
+
+
+def test_seeds_are_what_the_person_typed(start_app):
+    """"4_2" and "+42" were read as 42; an empty fixed seed sent a random one; three variations of a
+    fixed seed 42 went out with three random seeds; the long-prompt reason did not name its field."""
+    w = start_app(demo=True).window
+    f = w.form
+    w.picker.select_row(0)
+    f.prompt.setPlainText("The lantern rises")
+    f.seed_random.setChecked(False)
+    for typed in ("4_2", "+42", "4 2", "٤٢", "-1"):
+        f.seed.setText(typed)
+        assert not f.validate() and f.request().seed == -1, typed
+        assert "Seed must be a whole number" in f.reason.text()
+    f.seed.setText("")
+    assert not f.validate() and f.reason.text() == "Can't extend yet: Seed: enter a seed, or tick Random."
+    f.seed.setText(" 42 ")
+    assert f.validate() and f.request().seed == 42
+    jobs = w.submit(f.request(), 3)
+    assert [j.request.seed for j in jobs] == [42, 43, 44]
+    f.seed_random.setChecked(True)
+    assert len({j.request.seed for j in w.submit(f.request(), 3)}) == 3   # random ones, all different
+    f.prompt.setPlainText("x" * 2100)
+    assert not f.validate() and f.reason.text().startswith("Can't extend yet: Prompt: at most 2048")
