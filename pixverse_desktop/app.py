@@ -122,7 +122,11 @@ class Application:
         self.http = make_http_client(plain_http_only=o.demo)
         self.tokens = TokenManager(store, self._verify_token, fixed=fixed)
         self.client = PixverseClient(self.base_url, self.tokens.provider, self.http)
-        library = str(data_dir / "library") if o.demo else self.settings.get("library_dir")
+        if o.demo and self.settings.get("library_dir") == str(paths.default_library_dir()):
+            # The demo's results go under its own data folder, unless chosen in its Settings: set
+            # in its settings, so Settings shows where they really go (it showed the real default).
+            self.settings.set("library_dir", str(data_dir / "library"))
+        library = self.settings.get("library_dir")
         # Demo jobs take ~11 s, so the demo polls more eagerly than the real defaults (2-20 s); a 5 s
         # ceiling (was 3 s) still shows each step promptly and polls less while jobs wait (bench_idle).
         config = EngineConfig(poll_min_s=0.5 if o.demo else self.settings.get("poll_min_s"),

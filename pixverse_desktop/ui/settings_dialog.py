@@ -225,8 +225,8 @@ class SettingsDialog(QDialog):
             TokenManager.KEYRING: self.tr("The token is kept in the OS keyring, never in the settings file."),
             TokenManager.SESSION: self.tr("The token is held in memory and forgotten when the app closes; "
                                           "nothing is saved."),
-            TokenManager.FIXED: self.tr("The token was given for this run (demo mode, --token or USEAPI_TOKEN) "
-                                        "and is not saved."),
+            TokenManager.FIXED: self.tr("The token was given for this run (demo mode, or the USEAPI_TOKEN "
+                                        "environment variable) and is not saved."),
         }
         self.token_note.setText(notes.get(where, self.tr(
             "No token is set. Enter one with Replace…; it is saved in the OS keyring, never in the settings "

@@ -111,6 +111,7 @@ def test_settings_token_note_follows_the_real_state(qapp, qtbot, aio, tmp_path):
         dialog = SettingsDialog(settings, _manager(where))
         qtbot.addWidget(dialog)
         assert says in dialog.token_note.text()
+        assert "--token" not in dialog.token_note.text()   # the app has no such option
         if where == TokenManager.SESSION:
             assert "keyring" not in dialog.token_note.text()
         assert dialog.forget_button.isEnabled() is forget
@@ -254,3 +255,13 @@ def test_seeds_are_what_the_person_typed(start_app):
     assert len({j.request.seed for j in w.submit(f.request(), 3)}) == 3   # random ones, all different
     f.prompt.setPlainText("x" * 2100)
     assert not f.validate() and f.reason.text().startswith("Can't extend yet: Prompt: at most 2048")
+
+
+def test_demo_settings_show_the_library_its_results_go_to(start_app, qtbot, tmp_path):
+    """Settings showed the platform's default library while the demo saved into its data folder."""
+    app = start_app(demo=True)
+    library = str(app.data_dir / "library")
+    assert app.engine.config.library_dir == library == app.window.jobs.library_dir
+    dialog = SettingsDialog(app.settings, app.tokens)
+    qtbot.addWidget(dialog)
+    assert dialog.library.text() == library
