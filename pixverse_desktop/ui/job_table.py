@@ -189,8 +189,16 @@ class JobTable(QWidget):
     def open_folder(self) -> None:
         job = self.selected_job()
         folder = os.path.dirname(job.local_path) if job is not None and job.local_path else self.library_dir
-        if folder:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
+        if not folder:
+            return
+        try:
+            os.makedirs(folder, exist_ok=True)   # the library is made by the first download
+        except OSError as exc:
+            self.message.emit(self.tr("Could not open %s: %s") % (folder, exc.strerror or exc))
+            return
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(folder)):
+            # No file manager answered: said, with the path, instead of nothing at all.
+            self.message.emit(self.tr("No file manager could open the folder. It is %s") % folder)
 
     def save_as(self, target: str | None = None) -> None:
         job = self.selected_job()

@@ -1,8 +1,11 @@
-"""Problems a new user found: the first-run Cancel, token dialogs that clip their text, the Settings token
-note, the picker's count, focus rings, tab order, Settings' fast-motion rule, small wording, and a first
-window larger than a laptop's screen."""
+"""Problems new users found: the first-run Cancel, token dialogs that clip their text, the Settings token
+note, the picker's count, focus rings, tab order, Settings' fast-motion rule, small wording, a first
+window larger than a laptop's screen, a source switched unasked, seeds, the demo's library and a silent
+Open folder."""
 
 from __future__ import annotations
+
+import os
 
 import keyring
 from keyring.backends import fail
@@ -265,3 +268,14 @@ def test_demo_settings_show_the_library_its_results_go_to(start_app, qtbot, tmp_
     dialog = SettingsDialog(app.settings, app.tokens)
     qtbot.addWidget(dialog)
     assert dialog.library.text() == library
+
+
+def test_open_folder_says_where_the_folder_is_when_nothing_opens_it(start_app, monkeypatch):
+    """Without a file manager, Open folder did nothing at all (a Qt warning on stderr only)."""
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url) or False))
+    w = start_app(demo=True).window
+    library = w.jobs.library_dir
+    w.jobs.open_folder()                       # no job selected: the library, made if missing
+    assert [u.toLocalFile() for u in opened] == [library] and os.path.isdir(library)
+    assert w.statusBar().currentMessage() == f"No file manager could open the folder. It is {library}"
