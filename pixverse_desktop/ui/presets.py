@@ -10,8 +10,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QSize, Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
-    QToolButton, QVBoxLayout, QWidget,
+    QComboBox, QDialogButtonBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+    QPushButton, QToolButton, QVBoxLayout, QWidget,
 )
 
 from pixverse_desktop.storage.settings import Settings
@@ -19,6 +19,44 @@ from pixverse_desktop.storage.settings import Settings
 from .form_values import PRESET_KEYS, default_values
 
 DEFAULTS = "\x00defaults"   # item data of the "Defaults" entry (a name no one can type)
+
+
+def is_reserved(name: str) -> bool:
+    """"Defaults" (in English or as translated) names the built-in entry: a preset saved under it
+    was listed as a second, identical-looking "Defaults"."""
+    name = " ".join(name.split()).casefold()
+    return name in ("defaults", QCoreApplication.translate("PresetBar", "Defaults").casefold())
+
+
+def ask_preset_name(parent: QWidget, current: str, on_name: Callable[[str], object]) -> QInputDialog:
+    """The non-blocking name prompt of the presets bar and the Settings page (``open()``, not
+    ``exec()``: no nested loop under qasync). OK is off for an empty or reserved name, and says why."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(QCoreApplication.translate("PresetBar", "Save preset"))
+    prompt = QCoreApplication.translate("PresetBar", "Name of the preset (an existing name is replaced):")
+    dialog.setLabelText(prompt)
+    dialog.setTextValue(current)
+    dialog.setAccessibleName(QCoreApplication.translate("PresetBar", "Save preset"))
+    dialog.textValueSelected.connect(lambda name: None if is_reserved(name) else on_name(name))
+    dialog.open()   # lays the dialog out: its OK button exists from here on
+
+    buttons = dialog.findChild(QDialogButtonBox)
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok) if buttons is not None else None
+
+    def check(text: str) -> None:
+        reserved = is_reserved(text)
+        dialog.setLabelText(QCoreApplication.translate(
+            "PresetBar", "“%s” is the built-in entry: choose another name.") % text.strip()
+            if reserved else prompt)
+        if ok is not None:
+            ok.setEnabled(bool(text.strip()) and not reserved)
+
+    edit = dialog.findChild(QLineEdit)
+    if edit is not None:
+        edit.setAccessibleName(QCoreApplication.translate("PresetBar", "Preset name"))
+        edit.textChanged.connect(check)
+    check(current)
+    return dialog
 
 
 class PresetStore(QObject):
@@ -40,8 +78,8 @@ class PresetStore(QObject):
 
     def save(self, name: str, values: dict[str, Any]) -> str:
         name = " ".join(name.split())
-        if not name:
-            raise ValueError("a preset needs a name")
+        if not name or is_reserved(name):
+            raise ValueError("a preset needs a name of its own")
         self.settings.save_preset(name, {k: values[k] for k in PRESET_KEYS if k in values})
         self.settings.sync()
         self.changed.emit()
@@ -116,23 +154,13 @@ class PresetBar(QWidget):
         return index >= 0
 
     def ask_name(self) -> None:
-        """Non-blocking name prompt (``open()``, not ``exec()``: no nested loop under qasync)."""
         if self.store is None:
             return
-        dialog = QInputDialog(self)
-        dialog.setWindowTitle(self.tr("Save preset"))
-        dialog.setLabelText(self.tr("Name of the preset (an existing name is replaced):"))
         current = self.combo.currentData()
-        dialog.setTextValue(current if current not in (None, DEFAULTS) else "")
-        dialog.setAccessibleName(self.tr("Save preset"))
-        for edit in dialog.findChildren(QLineEdit):
-            edit.setAccessibleName(self.tr("Preset name"))
-        dialog.textValueSelected.connect(self.save_as)
-        self._dialog = dialog
-        dialog.open()
+        self._dialog = ask_preset_name(self, current if current not in (None, DEFAULTS) else "", self.save_as)
 
     def save_as(self, name: str) -> None:
-        if self.store is None or not name.strip():
+        if self.store is None or not name.strip() or is_reserved(name):
             return
         name = self.store.save(name, self._values())
         index = self.combo.findData(name)
@@ -237,17 +265,10 @@ class PresetsPage(QWidget):
             self.store.delete(name)
 
     def ask_name(self) -> None:
-        dialog = QInputDialog(self)
-        dialog.setWindowTitle(self.tr("Save preset"))
-        dialog.setLabelText(self.tr("Name of the preset (an existing name is replaced):"))
-        dialog.setTextValue(self.selected() or "")
-        for edit in dialog.findChildren(QLineEdit):
-            edit.setAccessibleName(self.tr("Preset name"))
-        dialog.textValueSelected.connect(self.save_as)
-        dialog.open()
+        self._dialog = ask_preset_name(self, self.selected() or "", self.save_as)
 
     def save_as(self, name: str) -> None:
-        if self._form_values is not None and name.strip():
+        if self._form_values is not None and name.strip() and not is_reserved(name):
             saved = self.store.save(name, self._form_values())
             matches = self.list.findItems(saved, Qt.MatchFlag.MatchExactly)
             if matches:

@@ -279,3 +279,24 @@ def test_open_folder_says_where_the_folder_is_when_nothing_opens_it(start_app, m
     w.jobs.open_folder()                       # no job selected: the library, made if missing
     assert [u.toLocalFile() for u in opened] == [library] and os.path.isdir(library)
     assert w.statusBar().currentMessage() == f"No file manager could open the folder. It is {library}"
+
+
+def test_a_preset_cannot_take_the_name_of_the_defaults_entry(qapp, qtbot, tmp_path):
+    """Saved as "Defaults", a preset was listed as a second, identical-looking "Defaults"."""
+    from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QWidget
+
+    from pixverse_desktop.ui.presets import PresetStore, ask_preset_name
+
+    store = PresetStore(Settings(tmp_path / "settings.ini"))
+    with pytest.raises(ValueError):
+        store.save(" defaults ", {"duration": 8})
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    named = []
+    dialog = ask_preset_name(parent, "Defaults", named.append)
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled() and "built-in entry" in dialog.labelText()
+    dialog.findChild(QLineEdit).setText("Anime 8s")
+    assert ok.isEnabled() and "built-in" not in dialog.labelText()
+    ok.click()
+    assert named == ["Anime 8s"] and store.names() == []
