@@ -139,6 +139,7 @@ class ExtendForm(QWidget):
         self.reason = QLabel()
         self.reason.setObjectName("Reason")
         self.reason.setWordWrap(True)
+        self.reason.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.message = QLabel()
         self.message.setObjectName("FieldError")
         self.message.setWordWrap(True)
@@ -187,6 +188,9 @@ class ExtendForm(QWidget):
         layout.addWidget(self.message)
         layout.addLayout(actions)
         layout.addWidget(self.reason)
+        # Two lines kept for the reason, which is one or two long: the Extend row above it no longer
+        # jumps as the reason changes while typing.
+        self.reason.setMinimumHeight(2 * self.reason.fontMetrics().lineSpacing())
 
         watch = [(self.prompt.textChanged, "prompt"), (self.negative.textChanged, "negative_prompt"),
                  (self.duration.currentIndexChanged, "duration"), (self.quality.currentIndexChanged, "quality"),
@@ -235,21 +239,32 @@ class ExtendForm(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(widget)
-        self._errors[name] = self._error_label()
-        self._labels[name] = label or widget.accessibleName() or name
-        self._errors[name].setAccessibleName(self.tr("%s error") % (label or name))
-        layout.addWidget(self._errors[name])
+        layout.addWidget(self._error_label_for(name, label or widget.accessibleName()))
         return box
+
+    def _error_label_for(self, name: str, label: str) -> QLabel:
+        self._errors[name] = error = self._error_label()
+        self._labels[name] = label or name
+        error.setAccessibleName(self.tr("%s error") % (label or name))
+        return error
 
     def _add(self, form: QFormLayout, label: str, widget: QWidget, name: str) -> None:
         form.addRow(label, self._with_error(widget, name, label))
 
     def _pair(self, left: QWidget, left_name: str, right: QWidget, right_name: str) -> QWidget:
+        """Two fields side by side, their errors under both at full width: in a half-width column a
+        long one ("Fast motion is only available…") wrapped into three clipped lines and pushed its
+        neighbour out of line."""
         box = QWidget()
-        layout = QHBoxLayout(box)
+        layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._with_error(left, left_name, left.accessibleName()), 1)
-        layout.addWidget(self._with_error(right, right_name, right.accessibleName()), 1)
+        layout.setSpacing(2)
+        row = QHBoxLayout()
+        row.addWidget(left, 1)
+        row.addWidget(right, 1)
+        layout.addLayout(row)
+        for widget, name in ((left, left_name), (right, right_name)):
+            layout.addWidget(self._error_label_for(name, widget.accessibleName()))
         return box
 
     # -- state ----------------------------------------------------------------------------------
@@ -390,7 +405,7 @@ class ExtendForm(QWidget):
                 field, first = "source", errors["source"]
             # Named after its field: "At most 2048 characters" alone did not say which field.
             label = self._labels.get(field, "").rstrip(":")
-            if label and field != "source" and not first.startswith(label):
+            if label and field != "source" and label.casefold() not in first.casefold():
                 first = f"{label}: {first[:1].lower()}{first[1:]}"
             self.reason.setText(self.tr("Can't extend yet: %s.") % first.rstrip("."))
         return valid

@@ -249,7 +249,7 @@ def test_seeds_are_what_the_person_typed(start_app):
         assert not f.validate() and f.request().seed == -1, typed
         assert "Seed must be a whole number" in f.reason.text()
     f.seed.setText("")
-    assert not f.validate() and f.reason.text() == "Can't extend yet: Seed: enter a seed, or tick Random."
+    assert not f.validate() and f.reason.text() == "Can't extend yet: Enter a seed, or tick Random."
     f.seed.setText(" 42 ")
     assert f.validate() and f.request().seed == 42
     jobs = w.submit(f.request(), 3)
@@ -300,3 +300,23 @@ def test_a_preset_cannot_take_the_name_of_the_defaults_entry(qapp, qtbot, tmp_pa
     assert ok.isEnabled() and "built-in" not in dialog.labelText()
     ok.click()
     assert named == ["Anime 8s"] and store.names() == []
+
+
+def test_a_paired_field_s_error_spans_the_row_and_the_extend_row_stays_put(start_app, aio):
+    """The fast-motion error wrapped into three clipped lines in its half-width column and pushed the
+    Style box out of line; the Extend row jumped as the reason under it went from one line to two."""
+    w = start_app(demo=True).window
+    f = w.form
+    w.picker.select_row(0)
+    f.prompt.setPlainText("x")
+    aio.sleep(0.05)
+    button_y = f.extend_button.mapTo(f, f.extend_button.rect().topLeft()).y()
+    f.duration.setCurrentIndex(f.duration.findData(8))
+    f.motion.setCurrentIndex(f.motion.findData("fast"))
+    aio.sleep(0.05)
+    error = f._errors["motion_mode"]
+    assert error.isVisible() and "Fast motion" in error.text()
+    assert f.motion.mapTo(f, f.motion.rect().topLeft()).y() == f.style.mapTo(f, f.style.rect().topLeft()).y()
+    assert error.width() >= f.motion.width() + f.style.width()             # the whole row, not half
+    assert error.height() >= error.heightForWidth(error.width())           # not clipped
+    assert f.extend_button.mapTo(f, f.extend_button.rect().topLeft()).y() == button_y
