@@ -14,17 +14,27 @@ import platform
 import sys
 from pathlib import Path
 
+from pixverse_desktop import COMMAND_SUMMARIES, __version__   # constants only (the cli loads httpx)
+
 log = logging.getLogger("pixverse_desktop")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 FROZEN_SIMULATOR_FLAG = "--run-demo-simulator"   # simulator.process.FROZEN_FLAG (not imported: cost)
-CLI_COMMANDS = ("extend", "videos", "jobs", "download")   # cli.COMMANDS, for --help (not imported: cost)
+
+
+def _commands_help() -> str:
+    width = max(map(len, COMMAND_SUMMARIES))
+    lines = "\n".join(f"  {name:<{width}}  {summary}" for name, summary in COMMAND_SUMMARIES.items())
+    return f"commands for the terminal (`pixverse-desktop COMMAND --help` tells more):\n{lines}"
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="pixverse-desktop", description="Extend PixVerse videos through useapi.net.",
-        epilog=f"Without a command this starts the window. Commands for the terminal: "
-               f"{', '.join(CLI_COMMANDS)}; `pixverse-desktop COMMAND --help` tells more.")
+        prog="pixverse-desktop", formatter_class=argparse.RawDescriptionHelpFormatter,
+        usage="%(prog)s [options] [FILE ...]\n       %(prog)s COMMAND [options]   "
+              f"(COMMAND: {' | '.join(COMMAND_SUMMARIES)})",
+        description="Extend PixVerse videos through useapi.net. Without a command this starts the window;\n"
+                    "FILEs given to it are uploaded as sources.\n\n" + _commands_help())
+    parser.add_argument("--version", action="version", version=f"pixverse-desktop {__version__}")
     parser.add_argument("--demo", action="store_true",
                         help="run against the embedded simulator: no token, no network, sample videos")
     parser.add_argument("--smoke-test", action="store_true",
@@ -190,7 +200,7 @@ def main(argv: list[str] | None = None) -> None:
 
         sys.exit(cli.main(argv))
     if argv and _mistyped_command(argv[0]):
-        print(f"pixverse-desktop: no command {argv[0]!r}; the commands are {', '.join(CLI_COMMANDS)} "
+        print(f"pixverse-desktop: no command {argv[0]!r}; the commands are {', '.join(COMMAND_SUMMARIES)} "
               "(without one, the window starts; files given to it are uploaded)", file=sys.stderr)
         sys.exit(2)
     sys.exit(run_gui(parse_args(argv)))

@@ -80,13 +80,31 @@ def video_json(video: Video) -> dict[str, Any]:
     }
 
 
-def print_list(args: argparse.Namespace, items: list, as_json, as_line) -> None:
-    """One JSON array with --json (and nothing else on stdout), else one tab-separated line each."""
+def stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):   # replaced or closed stdout: not a person reading it
+        return False
+
+
+def print_list(args: argparse.Namespace, items: list, as_json, header: tuple[str, ...], as_row) -> None:
+    """One JSON array with --json (and nothing else on stdout). Otherwise one line per item: for a
+    terminal, columns aligned under a header row; into a pipe or a file, only the tab-separated rows.
+
+    The choice: the README offers --json to scripts, but the plain lines are tab-separated, a format
+    made for `cut -f1` and the like, where a header would be read as one more item; so the header
+    (and aligned columns) only for a person at a terminal. The fields are the same either way."""
     if args.json:
         print(json.dumps([as_json(item) for item in items], indent=2))
-    else:
-        for item in items:
-            print(as_line(item))
+        return
+    rows = [tuple(str(field) for field in as_row(item)) for item in items]
+    if not stdout_is_terminal():
+        for row in rows:
+            print("\t".join(row))
+        return
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+    for row in [header, *rows]:
+        print("  ".join([*(field.ljust(width) for field, width in zip(row, widths)), row[-1]]).rstrip())
 
 
 def say(message: str) -> None:
@@ -190,16 +208,22 @@ async def cmd_extend(args: argparse.Namespace) -> int:
     finally:
         await engine.stop()
         await session.close()
-    if args.json:
+    succeeded = job.state is JobState.COMPLETED or (not gave_up and job.state.is_remote)
+    if args.json:   # the job as recorded, whatever became of it: its status and message say
         print(json.dumps(job_json(job), indent=2))
-    else:
+    elif succeeded:   # a job that got nowhere has no video_id or URL: nothing for stdout to carry
         print(f"{job.video_id or '-'}\t{job.state.value}\t{job.result_url or ''}")
     if gave_up:
         say(f"Gave up: {gave_up}. Nothing was sent, so nothing was charged.")
         return code
-    if job.state is not JobState.COMPLETED and job.message:
-        say(job.message)
+    if not succeeded:
+        say(failure_text(job))   # the one place the failure is said (_watch leaves it out)
     return exit_code_for_job(job)
+
+
+def failure_text(job: Job) -> str:
+    what = "needs attention" if job.state is JobState.NEEDS_ATTENTION else "failed"
+    return f"error: job {job.id[:8]} {what}" + (f": {job.message}" if job.message else ".")
 
 
 PROBLEM_EXIT = {"unauthorized": EXIT_AUTH, "credits": EXIT_CREDITS, "pending_error": EXIT_ACCOUNT}
@@ -235,6 +259,8 @@ async def _watch(engine: JobEngine, job: Job, args: argparse.Namespace) -> tuple
         job = engine.get(job.id) or job
         if job.state in UNSENT:
             _stop_on_problem(engine)  # parked behind an account problem: it would wait for ever
+        if job.state.is_final and job.state is not JobState.COMPLETED:
+            return job, "", 0   # cmd_extend says why, once, as the last line
         label = state_text(job)
         line = f"  {label}: {job.message}" if job.message != job.state.label else f"  {label}"
         if line != last_line:
@@ -275,8 +301,8 @@ async def cmd_videos(args: argparse.Namespace) -> int:
         videos = await session.client.all_videos(args.email)
     finally:
         await session.close()
-    print_list(args, videos, video_json,
-               lambda v: f"{v.video_id}\t{v.status_label}\t{v.video_duration or v.duration}s\t{v.prompt[:60]}")
+    print_list(args, videos, video_json, ("VIDEO_ID", "STATUS", "DURATION", "PROMPT"),
+               lambda v: (v.video_id, v.status_label, f"{v.video_duration or v.duration}s", v.prompt[:60]))
     return EXIT_OK
 
 
@@ -289,8 +315,8 @@ async def cmd_jobs(args: argparse.Namespace) -> int:
             jobs = store.all()
         finally:
             store.close()
-    print_list(args, jobs, job_json,
-               lambda j: f"{j.id[:8]}\t{j.state.value}\t{j.video_id or '-'}\t{j.request.prompt[:50]}")
+    print_list(args, jobs, job_json, ("JOB", "STATUS", "VIDEO_ID", "PROMPT"),
+               lambda j: (j.id[:8], j.state.value, j.video_id or "-", j.request.prompt[:50]))
     return EXIT_OK
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from pixverse_desktop import DEFAULT_API_BASE
+from pixverse_desktop import COMMAND_SUMMARIES as SUMMARIES, DEFAULT_API_BASE, __version__
 from pixverse_desktop.api.schemas import DURATIONS
 
-COMMANDS = {"extend", "videos", "jobs", "download"}
+COMMANDS = set(SUMMARIES)
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID, EXIT_AUTH, EXIT_CREDITS = 0, 1, 2, 3, 4
 EXIT_MODERATED, EXIT_FAILED, EXIT_BUSY, EXIT_NETWORK, EXIT_ACCOUNT, EXIT_TIMEOUT = 5, 6, 7, 8, 9, 10
@@ -28,7 +28,45 @@ EXIT_CODES_HELP = """exit codes:
 """
 
 
-TOKEN_NOTE = "\nThe API token is read from USEAPI_TOKEN, or else from the OS keyring (saved by the window).\n"
+# How cli.read_token and cli.Session really find the token and the service; keep them in step.
+TOKEN_NOTE = """
+token: read from the USEAPI_TOKEN environment variable, or else from the OS keyring, where the
+  window saves it (Settings → API token; one used "for this session only" is not saved there).
+  It never appears in any output.
+service: --api-base URL, or the PIXVERSE_API_BASE environment variable, points the command at
+  another server, e.g. the local simulator: `pixverse-simulator --port 8765` prints its base URL
+  and token (export them as PIXVERSE_API_BASE and USEAPI_TOKEN).
+"""
+
+EXTEND_NOTE = """
+output: once the job is accepted (with --wait: completed), one tab-separated line: video_id, status,
+  result URL. A job that fails or is not sent prints nothing on stdout and says why on stderr, in one
+  `error:` or `Gave up:` line. --json always prints the job as one JSON object.
+"""
+VIDEOS_NOTE = """
+output: one line per video (video_id, status, duration, prompt), tab-separated; in a terminal the
+  columns are aligned under a header row. --json prints one JSON array instead.
+"""
+JOBS_NOTE = """
+output: one line per job (the short id `download` takes, status, video_id, prompt), tab-separated;
+  in a terminal the columns are aligned under a header row. --json prints one JSON array instead.
+Without --wait this reads only the local journal: no token and no network are needed. With --wait
+it talks to the service, and needs both.
+"""
+DOWNLOAD_NOTE = """
+It prints the saved file's path (--json: {"path": ..., "video_id": ...}).
+"""
+OTHER_EXIT_CODES = """
+exit codes: 0 on success; the others are those listed by `pixverse-desktop extend --help`.
+"""
+
+
+def seed(text: str) -> int:
+    """Plain digits only, as in the window: int() would also read "4_2" and "+42" as 42."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"not a seed: {text!r} (a whole number, digits only)")
+    return int(text)
 
 
 def seconds(text: str) -> float:
@@ -38,21 +76,37 @@ def seconds(text: str) -> float:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class CommandParser(argparse.ArgumentParser):
+    """The top-level parser. argparse hands an option no subcommand knows back up to the top level,
+    whose error then showed `usage: pixverse-desktop [-h] COMMAND ...` for `videos --demo`; here the
+    command's own parser reports it, with the command's usage."""
+
+    commands: dict[str, argparse.ArgumentParser]
+
+    def parse_args(self, args=None, namespace=None):  # type: ignore[override]
+        namespace, extras = self.parse_known_args(args, namespace)
+        if extras:
+            owner = self.commands.get(getattr(namespace, "command", None) or "", self)
+            owner.error(f"unrecognized arguments: {' '.join(extras)}")
+        return namespace
+
+
+def build_parser() -> CommandParser:
+    parser = CommandParser(
         prog="pixverse-desktop", formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Extend videos through the useapi.net PixVerse API (run without a command for the window).",
         epilog=EXIT_CODES_HELP + TOKEN_NOTE)
+    parser.add_argument("--version", action="version", version=f"pixverse-desktop {__version__}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--api-base", help=f"API base URL (default {DEFAULT_API_BASE}; env PIXVERSE_API_BASE)")
     common.add_argument("--data-dir", help="where the job journal lives (default: the platform data folder)")
     common.add_argument("--json", action="store_true", help="print only JSON on stdout")
     sub = parser.add_subparsers(dest="command", required=True, title="commands", metavar="COMMAND")
 
-    ext = sub.add_parser("extend", parents=[common], help="extend a video", epilog=EXIT_CODES_HELP + TOKEN_NOTE,
+    ext = sub.add_parser("extend", parents=[common],
+                         **_texts("extend", EXTEND_NOTE + "\n" + EXIT_CODES_HELP + TOKEN_NOTE),
                          usage="pixverse-desktop extend (--video-id ID | --file PATH | --video-path PATH) "
-                               "--prompt TEXT [options]",
-                         formatter_class=argparse.RawDescriptionHelpFormatter)
+                               "--prompt TEXT [options]")
     source = ext.add_mutually_exclusive_group(required=True)
     source.add_argument("--video-id", help="a video from `videos`")
     source.add_argument("--file", help="a local video to upload first")
@@ -64,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     ext.add_argument("--motion-mode", "--motion", dest="motion_mode", choices=["normal", "fast"], default="normal",
                      help="how much moves (default normal; fast needs --duration 5)")
     ext.add_argument("--style", choices=["anime", "3d_animation", "clay"], help="a look (default: none)")
-    ext.add_argument("--seed", type=int, help="a fixed seed repeats a result (default: random)")
+    ext.add_argument("--seed", type=seed, help="a fixed seed repeats a result (default: random)")
     ext.add_argument("--template-id", type=int, help="an effect template (see the window's Effect list)")
     ext.add_argument("--email", help="the PixVerse account to use (default: the service picks)")
     wm = ext.add_mutually_exclusive_group()
@@ -85,15 +139,24 @@ def build_parser() -> argparse.ArgumentParser:
                      help="give up waiting after this many seconds (default 10800; exit 10)")
     ext.add_argument("--poll-min", type=float, default=2.0, help=argparse.SUPPRESS)
 
-    vids = sub.add_parser("videos", parents=[common], help="list every video of the account")
+    vids = sub.add_parser("videos", parents=[common],
+                          **_texts("videos", VIDEOS_NOTE + OTHER_EXIT_CODES + TOKEN_NOTE))
     vids.add_argument("--email", help="the PixVerse account (default: every account)")
-    jobs = sub.add_parser("jobs", parents=[common], help="list the jobs in the local journal")
+    jobs = sub.add_parser("jobs", parents=[common], **_texts("jobs", JOBS_NOTE + OTHER_EXIT_CODES + TOKEN_NOTE))
     jobs.add_argument("--wait", action="store_true",
                       help="resume unfinished jobs (reconciling interrupted sends) and wait until all are final")
     jobs.add_argument("--timeout", type=seconds, default=3 * 3600.0,
                       help="with --wait: give up after this many seconds (default 10800; exit 10)")
     jobs.add_argument("--poll-min", type=float, default=2.0, help=argparse.SUPPRESS)
-    dl = sub.add_parser("download", parents=[common], help="download a result (job id or video_id)")
+    dl = sub.add_parser("download", parents=[common],
+                        **_texts("download", DOWNLOAD_NOTE + OTHER_EXIT_CODES + TOKEN_NOTE))
     dl.add_argument("id", help="a job id (or its first characters) from `jobs`, or a video_id")
     dl.add_argument("--dir", help="target folder (default: the library folder from the settings)")
+    parser.commands = dict(sub.choices)
     return parser
+
+
+def _texts(command: str, epilog: str) -> dict:
+    summary = SUMMARIES[command]
+    return {"help": summary, "description": summary[0].upper() + summary[1:] + ".", "epilog": epilog,
+            "formatter_class": argparse.RawDescriptionHelpFormatter}

@@ -261,14 +261,19 @@ def test_a_reader_that_goes_away_is_not_an_error(sim_factory, tmp_path):
     assert child.wait(60) == cli.EXIT_PIPE and "Traceback" not in err and "BrokenPipe" not in err
 
 
-def test_the_window_help_names_the_terminal_commands():
-    from pixverse_desktop import __main__ as entry
+def test_the_window_help_lists_the_terminal_commands_one_line_each():
+    from pixverse_desktop.cli.options import SUMMARIES
 
-    assert set(entry.CLI_COMMANDS) == cli.COMMANDS
-    out = subprocess.run([sys.executable, "-m", "pixverse_desktop", "--help"], capture_output=True,
-                         text=True).stdout
-    out = " ".join(out.split())
-    assert "extend, videos, jobs, download" in out and "COMMAND --help" in out
+    result = subprocess.run([sys.executable, "-m", "pixverse_desktop", "--help"], check=False, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    usage = result.stdout.split("\n\n")[0]   # the usage lines name the commands, not just a sentence
+    assert usage.startswith("usage: pixverse-desktop") and "COMMAND" in usage
+    assert all(name in usage for name in cli.COMMANDS)
+    lines = result.stdout.splitlines()
+    for name, summary in SUMMARIES.items():
+        assert [line for line in lines if line.split() == [name, *summary.split()]], name
+    assert "COMMAND --help" in result.stdout
 
 
 
@@ -292,3 +297,162 @@ def test_the_network_timeout_counts_across_retries(run_cli):
     # Restarting at each retry (back-off 0.5-1, 1-2, 2-4, then 4-8 s) could not end before 8.5 s;
     # counted from the first failure it ends by ~6.5 s (the check runs once a second).
     assert code == cli.EXIT_NETWORK and time.monotonic() - started < 8.0
+
+
+# -- the user report: --version, help texts, usage on errors, the videos header, extend's failure --------
+
+
+def test_version_prints_the_package_version():
+    from pixverse_desktop import __version__
+
+    for module in ("pixverse_desktop", "pixverse_desktop.cli"):
+        result = subprocess.run([sys.executable, "-m", module, "--version"], check=False, capture_output=True,
+                                text=True, timeout=60)
+        assert (result.returncode, result.stdout, result.stderr) == (0, f"pixverse-desktop {__version__}\n", "")
+
+
+@pytest.mark.parametrize("flag", ["--version", "--help"])
+def test_version_and_help_load_neither_qt_nor_httpx(flag):
+    """(A None in sys.modules is _skip_httpx_cli's placeholder for httpx._main, nothing loaded.)"""
+    probe = ("import atexit, sys\n"
+             "atexit.register(lambda: print(sorted(m for m, mod in sys.modules.items() if mod is not None and "
+             "(m.split('.')[0] in ('PySide6', 'shiboken6', 'httpx', 'httpcore', 'qasync') "
+             "or m == 'pixverse_desktop.cli'))))\n"
+             "from pixverse_desktop.__main__ import main\n"
+             f"main([{flag!r}])\n")
+    result = subprocess.run([sys.executable, "-c", probe], check=False, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("command", ["extend", "videos", "jobs", "download"])
+def test_every_command_help_says_what_it_does_where_the_token_comes_from_and_how_to_aim_it(command, capsys):
+    from pixverse_desktop.cli.options import SUMMARIES
+
+    with pytest.raises(SystemExit) as exited:
+        cli.main([command, "--help"])
+    out = capsys.readouterr().out
+    assert exited.value.code == 0
+    description = out.split("\n\n")[1]   # right after the usage
+    assert description == SUMMARIES[command][0].upper() + SUMMARIES[command][1:] + "."
+    flat = " ".join(out.split())
+    assert "USEAPI_TOKEN environment variable, or else from the OS keyring" in flat
+    assert "--api-base URL, or the PIXVERSE_API_BASE environment variable" in flat and "simulator" in flat
+
+
+def test_jobs_help_says_that_without_wait_no_token_is_needed(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["jobs", "--help"])
+    assert "no token and no network are needed" in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_command_without_a_token_needs_none_when_the_help_says_so(monkeypatch, run_cli, tmp_path):
+    """`jobs` (no --wait) reads the journal only, as its help says: no token, no service."""
+    monkeypatch.delenv("USEAPI_TOKEN")
+    monkeypatch.setattr(cli, "read_token", lambda: pytest.fail("jobs asked for a token"))
+
+    class Closed:
+        base_url = "http://127.0.0.1:9/v2/pixverse"
+    assert run_cli(Closed, "jobs", "--json")[:2] == (0, "[]\n")
+
+
+@pytest.mark.parametrize("argv", [["videos", "--demo"], ["jobs", "--demo"], ["download", "x", "--demo"],
+                                  ["extend", "--video-id", "v", "--prompt", "p", "--demo"]])
+def test_an_unknown_option_is_reported_with_the_command_s_own_usage(argv, capsys):
+    from pixverse_desktop import __main__ as entry
+
+    for run in (cli.main, entry.main):
+        with pytest.raises(SystemExit) as exited:
+            run(argv)
+        err = capsys.readouterr().err
+        assert exited.value.code == 2
+        assert err.startswith(f"usage: pixverse-desktop {argv[0]} "), err
+        assert f"pixverse-desktop {argv[0]}: error: unrecognized arguments: --demo" in err
+
+
+def test_videos_into_a_pipe_prints_only_the_tab_separated_rows(sim_factory, run_cli):
+    th = sim_factory(seed_videos=3)
+    code, out, _ = run_cli(th, "videos")
+    rows = out.splitlines()
+    assert code == 0 and len(rows) == 3
+    assert all(len(row.split("\t")) == 4 and row.startswith("user:") for row in rows)
+
+
+def test_videos_and_jobs_in_a_terminal_have_a_header_row(sim_factory, run_cli, monkeypatch):
+    th = sim_factory(seed_videos=3)
+    monkeypatch.setattr(cli, "stdout_is_terminal", lambda: True)
+    code, out, _ = run_cli(th, "videos")
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 4 and lines[0].split() == ["VIDEO_ID", "STATUS", "DURATION", "PROMPT"]
+    column = lines[0].index("STATUS")   # the columns line up under it
+    assert all(line[column - 2:column] == "  " and line[column] != " " for line in lines[1:])
+    code, out, _ = run_cli(th, "jobs")
+    assert code == 0 and out.splitlines() == ["JOB  STATUS  VIDEO_ID  PROMPT"]
+
+
+def test_a_real_terminal_is_told_apart_from_a_pipe(sim_factory, tmp_path):
+    import pty
+
+    th = sim_factory(seed_videos=2)
+    leader, follower = pty.openpty()
+    child = subprocess.Popen([sys.executable, "-m", "pixverse_desktop", "videos", "--api-base", th.base_url,
+                              "--data-dir", str(tmp_path)], stdout=follower, stderr=subprocess.PIPE,
+                             env={**os.environ, "USEAPI_TOKEN": TOKEN})
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:   # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert child.wait(60) == 0, child.stderr.read()
+    out = b"".join(chunks).decode()
+    assert out.splitlines()[0].split() == ["VIDEO_ID", "STATUS", "DURATION", "PROMPT"] and TOKEN not in out
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_an_extend_that_fails_says_so_once_on_stderr(sim_factory, run_cli, as_json):
+    th = sim_factory()
+    code, out, err = run_cli(th, "extend", "--video-id", "nonexistent", "--prompt", "x",
+                             *(["--json"] if as_json else []))
+    assert code == cli.EXIT_INVALID
+    assert err.count("nonexistent not found") == 1, err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("error: job ") and " failed: " in last and last.endswith("nonexistent not found")
+    if as_json:   # one JSON object describing the failure
+        job = json.loads(out)
+        assert job["status"] == "FAILED" and "nonexistent not found" in job["message"]
+    else:
+        assert out == ""   # no "-\tFAILED\t" line
+
+
+def test_a_generation_that_fails_after_it_was_accepted_is_said_once(sim_factory, run_cli):
+    th = sim_factory()
+    code, out, err = run_cli(th, "extend", "--video-id", first_video(th), "--prompt", "fail-generation now",
+                             "--wait", "--poll-min", "0.05")
+    assert code == cli.EXIT_FAILED and out == ""
+    assert err.count("could not generate") == 1 and err.strip().splitlines()[-1].startswith("error: job ")
+
+
+def test_a_successful_extend_still_prints_its_line(sim_factory, run_cli):
+    th = sim_factory()
+    code, out, err = run_cli(th, "extend", "--video-id", first_video(th), "--prompt", "fine", "--wait",
+                             "--poll-min", "0.05")
+    video_id, status, url = out.rstrip("\n").split("\t")
+    assert code == 0 and video_id.startswith("user:") and status == "COMPLETED" and url.startswith("http")
+    assert "error" not in err
+
+
+@pytest.mark.parametrize("typed", ["4_2", "+42", "4 2", "٤٢"])
+def test_a_seed_is_digits_only(sim_factory, run_cli, capsys, typed):
+    """int() read "4_2" and "+42" as 42: a typing slip became a different, fixed seed."""
+    th = sim_factory()
+    with pytest.raises(SystemExit) as stop:   # argparse's refusal: exit 2, the usage and why
+        run_cli(th, "extend", "--video-id", first_video(th), "--prompt", "ok", "--seed", typed)
+    out, err = capsys.readouterr()
+    assert stop.value.code == 2 and out == "" and "not a seed" in err and "pixverse-desktop extend" in err
+    assert th.call(lambda: len(th.sim.state.requests)) == 0
