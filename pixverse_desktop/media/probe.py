@@ -18,6 +18,11 @@ class ProbeResult:
     height: int = 0
     thumbnail: str = ""   # path of a JPEG of the first frame, "" if none could be made
 
+    @property
+    def is_video(self) -> bool:
+        """The file opened as media with a video stream (whether or not a frame decoded)."""
+        return self.width > 0 and self.height > 0
+
 
 def _probe(path: Path, thumb_dir: Path) -> ProbeResult:
     import av

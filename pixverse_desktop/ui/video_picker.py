@@ -180,19 +180,19 @@ class VideoPicker(QWidget):
     def _update_state(self, *_args) -> None:
         total, shown = self.model.rowCount(), self.proxy.rowCount()
         self.empty_label.setVisible(total > 0 and shown == 0)
+        error = self.model.last_error
         if self.model.loading:
-            self.state_label.setText(self.tr("Loading videos…"))
-        elif self.model.last_error is not None and self.model.last_error.kind is ErrorKind.ACCOUNT \
-                and not self.has_token():
-            self.state_label.setText(self.tr("Enter your API token to see your videos."))
-        elif self.model.last_error is not None:
-            self.state_label.setText(self.model.last_error.user_message)
-        elif self.model.rowCount() == 0:
-            self.state_label.setText(self.tr("No videos yet. Add a local video to start."))
+            self._say(self.tr("Loading videos…"))
+        elif error is not None and error.kind is ErrorKind.ACCOUNT and not self.has_token():
+            self._say(self.tr("Enter your API token to see your videos."))
+        elif error is not None:
+            self._say(error.user_message, True)
+        elif total == 0:
+            self._say(self.tr("No videos yet. Add a local video to start."))
         else:
             videos = self.tr("1 video") if total == 1 else self.tr("%d videos") % total
             text = videos if shown == total else self.tr("%d of %s") % (shown, videos)
-            self.state_label.setText(text + ("" if self.model.exhausted else self.tr(" (scroll for more)")))
+            self._say(text + ("" if self.model.exhausted else self.tr(" (scroll for more)")))
 
     def _load_failed(self, error: ApiError) -> None:
         if error.kind is ErrorKind.ACCOUNT:
@@ -261,10 +261,10 @@ class VideoPicker(QWidget):
         if self.uploader is None:
             return None
         if self._upload_task is not None:
-            self.state_label.setText(self.tr("An upload is already running; wait for it or cancel it."))
+            self._say(self.tr("An upload is already running; wait for it or cancel it."))
             return None
         self._set_uploading(True, Path(path).name)
-        self.state_label.setText(self.tr("Uploading %s…") % Path(path).name)
+        self._say(self.tr("Uploading %s…") % Path(path).name)
         self._upload_task = asyncio.ensure_future(self._upload(path))
         self._upload_task.add_done_callback(lambda task, name=Path(path).name: self._upload_done(task, name))
         return self._upload_task
@@ -274,7 +274,7 @@ class VideoPicker(QWidget):
         self._upload_task = None
         self._set_uploading(False)
         if task.cancelled():
-            self.state_label.setText(self.tr("Upload of %s cancelled.") % name)
+            self._say(self.tr("Upload of %s cancelled.") % name)
 
     @property
     def upload_task(self) -> asyncio.Task | None:
@@ -283,6 +283,11 @@ class VideoPicker(QWidget):
     def cancel_upload(self) -> None:
         if self._upload_task is not None:
             self._upload_task.cancel()
+
+    def _say(self, text: str, error: bool = False) -> None:
+        """The line under the list; a failed upload in the error colour (muted grey was missed)."""
+        self.state_label.setStyleSheet("color: #e5484d;" if error else "")
+        self.state_label.setText(text)
 
     def _set_uploading(self, on: bool, name: str = "") -> None:
         self.upload_bar.setVisible(on)
@@ -300,19 +305,25 @@ class VideoPicker(QWidget):
     async def _upload(self, path: str) -> None:
         name = Path(path).name
         try:
-            result = await self.uploader(path, self.model.email, progress=self._progress)
+            # Looked at here first: a file that is no video was sent, and refused by the service
+            # in words about "settings", after the wait of an upload.
             preview = await probe_video(path, self.thumb_dir) if self.thumb_dir else None
+            if preview is not None and not preview.is_video:
+                self._say(self.tr("%s is not a video this app can read; nothing was uploaded.") % name, True)
+                return
+            result = await self.uploader(path, self.model.email, progress=self._progress)
         except ApiError as exc:
-            self.state_label.setText(exc.user_message)
+            self._say(self.tr("The service did not accept %s: %s") % (name, exc.server_message or exc.title)
+                      if exc.kind is ErrorKind.INPUT else exc.user_message, True)
             if exc.kind is ErrorKind.ACCOUNT:
                 self.accountError.emit(exc)
             return
         except OSError as exc:
-            self.state_label.setText(self.tr("Could not read %s: %s") % (name, exc.strerror or exc))
+            self._say(self.tr("Could not read %s: %s") % (name, exc.strerror or exc), True)
             return
         item = SourceItem(key="upload:" + result.path, upload_path=result.path, local_file=str(path),
                           thumbnail=preview.thumbnail if preview else "")
         row = self.model.add_upload(item)
-        self.state_label.setText(self.tr("Uploaded %s: it is now a source you can extend.") % name)
+        self._say(self.tr("Uploaded %s: it is now a source you can extend.") % name)
         self.select_row(self.proxy.mapFromSource(self.model.index(row)).row())
         self.uploadFinished.emit(item)

@@ -32,7 +32,7 @@ import pytest
 
 from pixverse_desktop.api.schemas import Video
 
-from .conftest import FAST_ENGINE, sim_config
+from .conftest import FAST_ENGINE, make_mp4, sim_config
 from .test_token import _dialog, _start_async
 
 
@@ -320,3 +320,35 @@ def test_a_paired_field_s_error_spans_the_row_and_the_extend_row_stays_put(start
     assert error.width() >= f.motion.width() + f.style.width()             # the whole row, not half
     assert error.height() >= error.heightForWidth(error.width())           # not clipped
     assert f.extend_button.mapTo(f, f.extend_button.rect().topLeft()).y() == button_y
+
+
+def test_a_file_that_is_no_video_is_not_uploaded_and_that_is_said_plainly(start_app, aio, tmp_path):
+    """A text file named .mp4 was sent, and refused in words about "settings", in muted grey."""
+    app = start_app(demo=True)
+    w = app.window
+    fake = tmp_path / "holiday.mp4"
+    fake.write_text("not a video at all")
+    sent = []
+    real = w.picker.uploader
+    w.picker.uploader = lambda *a, **kw: sent.append(a) or real(*a, **kw)
+    aio.run(w.picker.upload(str(fake)))
+    label = w.picker.state_label
+    assert sent == [] and label.text() == "holiday.mp4 is not a video this app can read; nothing was uploaded."
+    assert "e5484d" in label.styleSheet()                          # in the error colour
+    assert w.video_model.item(0).video is not None                 # nothing added
+
+
+def test_an_upload_the_service_refuses_is_worded_as_an_upload(start_app, aio, tmp_path, monkeypatch):
+    from pixverse_desktop.api.errors import BadRequest
+
+    w = start_app(demo=True).window
+    clip = make_mp4(tmp_path / "clip.mp4")
+
+    async def refuse(*_args, **_kw):
+        raise BadRequest("The uploaded file is not a readable video/mp4 video")
+
+    w.picker.uploader = refuse
+    aio.run(w.picker.upload(str(clip)))
+    assert w.picker.state_label.text() == \
+        "The service did not accept clip.mp4: The uploaded file is not a readable video/mp4 video"
+    assert "settings" not in w.picker.state_label.text()
