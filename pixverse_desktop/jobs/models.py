@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from pixverse_desktop.api.errors import ErrorKind
-from pixverse_desktop.api.schemas import ExtendRequest
+from pixverse_desktop.api.schemas import ExtendRequest, VideoStatus
 
 
 class JobState(str, enum.Enum):
@@ -97,6 +97,12 @@ class Job:
     def evolve(self, **changes: Any) -> "Job":
         changes.setdefault("updated_at", time.time())
         return replace(self, **changes)
+
+    @property
+    def moderated(self) -> bool:
+        """Stopped by PixVerse's moderator, the prompt at submit (422) or the generated video: the
+        same request sent again meets the same refusal."""
+        return self.error_status == 422 or self.status_code == VideoStatus.MODERATED.value
 
     @property
     def elapsed(self) -> float:

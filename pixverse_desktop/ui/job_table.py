@@ -130,7 +130,9 @@ class JobTable(QWidget):
             "folder": done and bool(job.local_path or self.library_dir),
             "copy": job is not None and bool(job.video_id),
             "rerun": job is not None,
-            "retry": job is not None and job.state in (JobState.FAILED, JobState.NEEDS_ATTENTION),
+            # Not for a moderated job: the same prompt is refused again (its message says so).
+            "retry": job is not None and job.state in (JobState.FAILED, JobState.NEEDS_ATTENTION)
+                     and not job.moderated,
             "remove": job is not None and job.state is not JobState.SUBMITTING,
         }
         for name, action in self.actions_by_name.items():

@@ -185,6 +185,8 @@ class JobTableModel(QAbstractTableModel):
                 return job.request.prompt
             if column == "message" and job.message:
                 return job.message
+            if column == "parameters":   # the cell is cut short ("5s · 540p · fast · anime · see…")
+                return parameters_text(job)
             if column == "source":
                 return job.request.source
             if column == "status":
@@ -233,7 +235,8 @@ class JobTableModel(QAbstractTableModel):
             if job.state is JobState.COMPLETED and job.download_total and \
                     job.download_done < job.download_total:
                 return self.tr("Downloading… %d%%") % (100 * job.download_done // job.download_total)
-            return job.message
+            # Not the status again ("Queued | Queued"): the message only where it says more.
+            return "" if job.message in (job.state.label, self.status_text(job)) else job.message
         return None
 
     def _source_image(self, job: Job):

@@ -152,6 +152,14 @@ def test_job_table_model_rows_keyed_by_id(qapp):
     assert model.index(2, COLUMNS.index("progress")).data() == "100%"
     assert model.index(0, COLUMNS.index("prompt")).data() == "waves roll"
     assert model.index(0, COLUMNS.index("parameters")).data() == "5s · 540p · normal · anime · seed 7"
+    assert model.index(0, COLUMNS.index("parameters")).data(Qt.ItemDataRole.ToolTipRole) == \
+        "5s · 540p · normal · anime · seed 7"                   # in full where the cell cuts it short
+    # The message column does not repeat the status ("Queued | Queued"); it says more or nothing.
+    model.upsert(_job(id="b", state=JobState.QUEUED, message="Queued"))
+    model.upsert(_job(id="d", state=JobState.QUEUED, message="Queued at PixVerse (position 3)"))
+    assert model.index(model.row_of("b"), COLUMNS.index("message")).data() == ""
+    assert model.index(model.row_of("d"), COLUMNS.index("message")).data() == "Queued at PixVerse (position 3)"
+    model.remove("d")
     model.remove("b")
     assert model.rowCount() == 2 and model.row_of("c") == 1 and model.job("b") is None
     model.upsert(_job(id="c", hidden=True))

@@ -105,6 +105,8 @@ def test_422_moderated_prompt_on_the_row(start_app, aio):
     assert "moderator rejected the prompt" in w.job_model.index(row, 6).data()
     assert "Reword the prompt" in w.job_model.index(row, 6).data()
     assert not w.banner.isVisibleTo(w)
+    w.jobs.select_job(job.id)   # the same prompt would be refused again: no Retry (a new user tried)
+    assert _job(w, job.id).moderated and not w.jobs.actions_by_name["retry"].isEnabled()
 
 
 def test_429_waiting_for_a_slot_shows_next_try(start_app, aio):
