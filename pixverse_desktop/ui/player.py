@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl, Qt, Signal
-from PySide6.QtMultimedia import QAudioOutput, QMediaMetaData, QMediaPlayer
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QTimer, QUrl, Qt, Signal
+from PySide6.QtMultimedia import QAudioOutput, QMediaMetaData, QMediaPlayer, QVideoFrame
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QSlider, QStackedLayout, QToolButton, QVBoxLayout, QWidget,
@@ -27,9 +27,19 @@ def format_ms(ms: int) -> str:
 class _Screen(QWidget):
     """A video surface with a caption and a message overlay (errors are never a silent black box)."""
 
-    def __init__(self, caption: str, parent=None) -> None:
+    REDRAW_DELAY_MS = 60
+
+    def __init__(self, caption: str, player: QMediaPlayer, parent=None) -> None:
         super().__init__(parent)
+        self._player = player
         self.video = QVideoWidget()
+        # QVideoWidget's inner window renders only when a frame arrives or it is exposed, and X11 sends no
+        # Expose when a window shrinks: a paused frame kept its old size, cropped, until Play.
+        self._redraw = QTimer(self)
+        self._redraw.setSingleShot(True)
+        self._redraw.setInterval(self.REDRAW_DELAY_MS)   # once a drag or a layout pass has settled
+        self._redraw.timeout.connect(self.redraw_frame)
+        self.video.installEventFilter(self)
         self.video.setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
         self.video.setStyleSheet("background:#0e0e12;")
         self.overlay = QLabel()
@@ -49,6 +59,21 @@ class _Screen(QWidget):
         layout.addWidget(self.caption)
         self.caption.setVisible(False)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.video and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self._redraw.start()
+        return super().eventFilter(watched, event)
+
+    def redraw_frame(self) -> None:
+        """Hands the sink its current frame again, so the video window renders it at its present size."""
+        if self._player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+            return   # the next decoded frame redraws it, and an old frame must not replace a newer one
+        sink = self.video.videoSink()
+        frame = sink.videoFrame()
+        if frame.isValid():
+            sink.setVideoFrame(QVideoFrame())   # the sink ignores a frame equal to the one it holds
+            sink.setVideoFrame(frame)
+
     def show_message(self, text: str, error: bool = False) -> None:
         color = "#ff8b8f" if error else "#b8b8c8"
         self.overlay.setStyleSheet(f"background:#0e0e12;color:{color};padding:16px;border-radius:10px;")
@@ -63,6 +88,8 @@ class PlayerWidget(QWidget):
     mediaError = Signal(str)
 
     SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0)
+    DRIFT_FRAMES = 2                  # the source is re-synced when it is further than this from the result
+    CORRECTION_COOLDOWN_MS = 1000     # ...but not again before its last seek has settled
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -70,11 +97,14 @@ class PlayerWidget(QWidget):
         self.player = QMediaPlayer(self)
         self.audio = QAudioOutput(self)
         self.player.setAudioOutput(self.audio)
-        self.screen_main = _Screen(self.tr("Extension"))
+        self.screen_main = _Screen(self.tr("Extension"), self.player)
         self.player.setVideoOutput(self.screen_main.video)
         self.compare_player = QMediaPlayer(self)
-        self.screen_source = _Screen(self.tr("Source"))
+        # It follows the result (see _follow); looping by itself it would drift into unrelated moments.
+        self.compare_player.setLoops(1)
+        self.screen_source = _Screen(self.tr("Source"), self.compare_player)
         self.compare_player.setVideoOutput(self.screen_source.video)
+        self._corrected = QElapsedTimer()
         self.screen_source.setVisible(False)
         self._compare_source = ""
         self.current_source = ""
@@ -161,6 +191,7 @@ class PlayerWidget(QWidget):
         self.player.errorOccurred.connect(self._error)
         self.player.mediaStatusChanged.connect(self._status_changed)
         self.compare_player.mediaStatusChanged.connect(self._compare_status_changed)
+        self.compare_player.durationChanged.connect(lambda _d: self._follow())
         self.compare_player.errorOccurred.connect(
             lambda _e, text: self.screen_source.show_message(self.tr("Cannot play the source: %s") % text, True))
 
@@ -176,12 +207,14 @@ class PlayerWidget(QWidget):
             self.compare_button.setChecked(False)
         if not source:
             self.player.setSource(QUrl())
+            self.compare_player.stop()   # else the source pane goes on with the previous clip
             self.screen_main.show_message(self.tr("This video has no playable file yet."))
             return
         self.screen_main.show_message(self.tr("Loading…"))
         self.player.setSource(to_url(source))
         if self.compare_button.isChecked():
-            self.compare_player.setSource(to_url(compare_with))
+            self.screen_source.show_message(self.tr("Loading…"))
+            self.compare_player.setSource(to_url(compare_with))   # _follow places it once it has loaded
         if autoplay:
             self.play()
         else:   # paused at the start: its first frame is shown, not a black screen until Play
@@ -199,23 +232,19 @@ class PlayerWidget(QWidget):
         self.screen_source.caption.setVisible(on)
         if on and self._compare_source:
             self.screen_source.show_message(self.tr("Loading…"))
+            # Loading is asynchronous: a seek sent now is lost, so _follow places it once it has loaded.
             self.compare_player.setSource(to_url(self._compare_source))
-            self.compare_player.setPosition(self.player.position())
-            if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
-                self.compare_player.play()
+            self._follow()   # the same source again may not reload, and then no status change comes
         else:
             self.compare_player.stop()
 
     # -- transport ------------------------------------------------------------------------------
 
     def play(self) -> None:
-        self.player.play()
-        if self.compare_button.isChecked():
-            self.compare_player.play()
+        self.player.play()   # the source follows through playbackStateChanged
 
     def pause(self) -> None:
         self.player.pause()
-        self.compare_player.pause()
 
     def toggle_play(self) -> None:
         if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
@@ -238,13 +267,11 @@ class PlayerWidget(QWidget):
 
     def _scrub(self, position: int) -> None:
         self.player.setPosition(position)
-        if self.compare_button.isChecked():
-            self.compare_player.setPosition(min(position, max(0, self.compare_player.duration())))
+        self._follow()   # positionChanged does not come when the position is already there
 
     def _set_loop(self, on: bool) -> None:
-        loops = QMediaPlayer.Loops.Infinite if on else 1
-        self.player.setLoops(loops)
-        self.compare_player.setLoops(loops)
+        # Only the result loops; the source restarts with it (_follow).
+        self.player.setLoops(QMediaPlayer.Loops.Infinite if on else 1)
 
     def _set_muted(self, muted: bool) -> None:
         self.audio.setMuted(muted)
@@ -255,9 +282,51 @@ class PlayerWidget(QWidget):
         self.player.setPlaybackRate(rate)
         self.compare_player.setPlaybackRate(rate)
 
+    # -- keeping the source in step with the result ---------------------------------------------
+
+    def _compare_ready(self) -> bool:
+        S = QMediaPlayer.MediaStatus
+        return (self.compare_button.isChecked() and bool(self._compare_source)
+                and self.compare_player.duration() > 0
+                and self.compare_player.mediaStatus() in (S.LoadedMedia, S.BufferingMedia, S.BufferedMedia,
+                                                          S.EndOfMedia)
+                and self.player.mediaStatus() not in (S.NoMedia, S.LoadingMedia, S.InvalidMedia))
+
+    def _follow(self) -> None:
+        """Puts the source at the result's position and state. Past the source's end it holds its last
+        frame (the extension goes on beyond it); when the result loops, the source starts again with it."""
+        if not self._compare_ready():
+            return
+        source = self.compare_player
+        State = QMediaPlayer.PlaybackState
+        target = self.player.position()
+        end = source.duration()
+        frame = self.frame_ms()
+        if target >= end - frame:
+            # At EndOfMedia the sink drops its frame (a black pane): paused at the end, the last one shows.
+            if source.playbackState() != State.PausedState or source.position() != end:
+                source.pause()
+                source.setPosition(end)
+            return
+        if self.player.playbackState() != State.PlayingState:
+            if source.playbackState() != State.PausedState or source.position() != target:
+                source.pause()
+                source.setPosition(target)
+            return
+        if source.playbackState() != State.PlayingState:
+            source.setPosition(target)
+            source.play()
+            self._corrected.start()
+        elif (abs(source.position() - target) > self.DRIFT_FRAMES * frame
+              and not (self._corrected.isValid() and self._corrected.elapsed() < self.CORRECTION_COOLDOWN_MS)):
+            # A seek takes the decoder a moment: corrections wait for the last one to settle.
+            source.setPosition(target)
+            self._corrected.start()
+
     # -- feedback -------------------------------------------------------------------------------
 
     def _position_changed(self, position: int) -> None:
+        self._follow()
         if not self.slider.isSliderDown():
             self.slider.setValue(position)
         self.time_label.setText(f"{format_ms(position)} / {format_ms(self.player.duration())}")
@@ -269,11 +338,13 @@ class PlayerWidget(QWidget):
     def _state_changed(self, state) -> None:
         playing = state == QMediaPlayer.PlaybackState.PlayingState
         self.play_button.setIcon(self._icons["pause" if playing else "play"])
+        self._follow()
 
     def _status_changed(self, status) -> None:
         S = QMediaPlayer.MediaStatus
         if status in (S.LoadedMedia, S.BufferedMedia, S.BufferingMedia, S.EndOfMedia):
             self.screen_main.show_video()
+            self._follow()
         elif status == S.InvalidMedia and not self.error_text:
             self._error(None, self.tr("the file is not a playable video"))
 
@@ -281,6 +352,7 @@ class PlayerWidget(QWidget):
         S = QMediaPlayer.MediaStatus
         if status in (S.LoadedMedia, S.BufferedMedia, S.BufferingMedia, S.EndOfMedia):
             self.screen_source.show_video()
+            self._follow()
 
     def _error(self, _error, text: str) -> None:
         self.error_text = self.tr("Cannot play this video: %s") % (text or self.tr("unknown error"))
