@@ -10,10 +10,11 @@ from PySide6.QtWidgets import (
 )
 
 from pixverse_desktop.api.errors import FieldError
-from pixverse_desktop.api.schemas import PROMPT_MAX, SEED_MAX, SEED_MIN, ExtendRequest
+from pixverse_desktop.api.schemas import PROMPT_MAX, SEED_MAX, SEED_MIN, ExtendRequest, parse_video_id
 from pixverse_desktop.api.validate import FAST_MOTION_RULE, extend_errors
 
 from .effect_picker import EffectPicker
+from .field_errors import FieldErrors, error_label
 from .presets import PresetBar
 from .video_list_model import SourceItem
 
@@ -34,8 +35,8 @@ class ExtendForm(QWidget):
         self._touched: set[str] = set()
         self._show_all = False
         self._external: dict[str, str] = {}   # errors the service reported for the last request
-        self._errors: dict[str, QLabel] = {}
-        self._labels: dict[str, str] = {}   # field -> its label, to name it in the reason line
+        self.fields = FieldErrors(self.tr)
+        self._errors = self.fields.labels
         self.wanted_account: str | None = None   # restored before the accounts list arrived
 
         title = QLabel(self.tr("Extend"))
@@ -118,10 +119,10 @@ class ExtendForm(QWidget):
         self._advanced_body = QWidget()
         adv = QFormLayout(self._advanced_body)
         adv.setContentsMargins(0, 0, 0, 0)
-        self._add(adv, self.tr("Reply URL"), self.reply_url, "reply_url")
-        self._add(adv, self.tr("Reply ref"), self.reply_ref, "reply_ref")
-        self._add(adv, self.tr("Max jobs"), self.max_jobs, "max_jobs")
-        self._add(adv, "", self.watermark, "remove_watermark")
+        self.fields.add(adv, self.tr("Reply URL"), self.reply_url, "reply_url")
+        self.fields.add(adv, self.tr("Reply ref"), self.reply_ref, "reply_ref")
+        self.fields.add(adv, self.tr("Max jobs"), self.max_jobs, "max_jobs")
+        self.fields.add(adv, "", self.watermark, "remove_watermark")
         self.advanced.toggled.connect(self._toggle_advanced)
         self._advanced_body.setVisible(False)
 
@@ -153,14 +154,25 @@ class ExtendForm(QWidget):
         prompt_layout.setSpacing(2)
         prompt_layout.addWidget(self.prompt)
         prompt_layout.addWidget(self.counter)
-        self._add(form, self.tr("Prompt"), prompt_box, "prompt")
-        self._add(form, self.tr("Negative"), self.negative, "negative_prompt")
-        self._add(form, self.tr("Length"), self._pair(self.duration, "duration", self.quality, "quality"), "")
-        self._add(form, self.tr("Look"), self._pair(self.motion, "motion_mode", self.style, "style"), "")
-        self._add(form, self.tr("Seed"), seed_row, "seed")
-        self._add(form, self.tr("Effect"), self.effect, "template_id")
-        self._add(form, self.tr("Account"), self.account, "email")
-        self._errors["source"] = self._error_label()
+        self.fields.add(form, self.tr("Prompt"), prompt_box, "prompt")
+        self.fields.add(form, self.tr("Negative"), self.negative, "negative_prompt")
+        self.fields.add(form, self.tr("Length"), self.fields.pair(self.duration, "duration", self.quality, "quality"), "")
+        self.fields.add(form, self.tr("Look"), self.fields.pair(self.motion, "motion_mode", self.style, "style"), "")
+        self.fields.add(form, self.tr("Seed"), seed_row, "seed")
+        self.fields.add(form, self.tr("Effect"), self.effect, "template_id")
+        account_box = QWidget()
+        account_layout = QVBoxLayout(account_box)
+        account_layout.setContentsMargins(0, 0, 0, 0)
+        account_layout.setSpacing(2)
+        account_layout.addWidget(self.account)
+        # A note, not an error: whether another account may extend a video is not documented.
+        self.account_note = QLabel()
+        self.account_note.setObjectName("Reason")
+        self.account_note.setWordWrap(True)
+        self.account_note.setVisible(False)
+        account_layout.addWidget(self.account_note)
+        self.fields.add(form, self.tr("Account"), account_box, "email")
+        self._errors["source"] = error_label()
 
         fields = QWidget()
         fields_layout = QVBoxLayout(fields)
@@ -219,53 +231,9 @@ class ExtendForm(QWidget):
             box.addItem(text, value)
         return box
 
-    def _error_label(self) -> QLabel:
-        label = QLabel()
-        label.setObjectName("FieldError")
-        label.setWordWrap(True)
-        label.setVisible(False)
-        return label
-
     def _toggle_advanced(self, on: bool) -> None:
         self._advanced_body.setVisible(on)
         self.advanced.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
-
-    def _with_error(self, widget: QWidget, name: str, label: str) -> QWidget:
-        """``widget`` with its inline error label under it (no label when ``name`` is empty)."""
-        if not name:
-            return widget
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(widget)
-        layout.addWidget(self._error_label_for(name, label or widget.accessibleName()))
-        return box
-
-    def _error_label_for(self, name: str, label: str) -> QLabel:
-        self._errors[name] = error = self._error_label()
-        self._labels[name] = label or name
-        error.setAccessibleName(self.tr("%s error") % (label or name))
-        return error
-
-    def _add(self, form: QFormLayout, label: str, widget: QWidget, name: str) -> None:
-        form.addRow(label, self._with_error(widget, name, label))
-
-    def _pair(self, left: QWidget, left_name: str, right: QWidget, right_name: str) -> QWidget:
-        """Two fields side by side, their errors under both at full width: in a half-width column a
-        long one ("Fast motion is only available…") wrapped into three clipped lines and pushed its
-        neighbour out of line."""
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        row = QHBoxLayout()
-        row.addWidget(left, 1)
-        row.addWidget(right, 1)
-        layout.addLayout(row)
-        for widget, name in ((left, left_name), (right, right_name)):
-            layout.addWidget(self._error_label_for(name, widget.accessibleName()))
-        return box
 
     # -- state ----------------------------------------------------------------------------------
 
@@ -381,7 +349,20 @@ class ExtendForm(QWidget):
             errors = [e for e in errors if e.field != "seed"] + [FieldError.of("seed", SEED_EMPTY)]
         return errors
 
+    def _update_account_note(self) -> None:
+        """A video of one account sent with another chosen: said, since PixVerse keeps each
+        account's videos to that account (a new user did so unwarned)."""
+        chosen = self.account.currentData()
+        video = self._source.video if self._source is not None else None
+        parsed = parse_video_id(video.video_id) if video is not None else None
+        owner = parsed[1] if parsed else None
+        mismatch = bool(chosen and owner and chosen != owner)
+        self.account_note.setText(self.tr("This video belongs to %s; %s may not be able to extend it.")
+                                  % (owner, chosen) if mismatch else "")
+        self.account_note.setVisible(mismatch)
+
     def validate(self) -> bool:
+        self._update_account_note()
         errors = {e.field: e.text(self.tr) for e in reversed(self.errors())}
         length = len(self.prompt.toPlainText())
         self.counter.setText(f"{length}/{PROMPT_MAX}")
@@ -400,13 +381,8 @@ class ExtendForm(QWidget):
         if valid:
             self.reason.setText(self.tr("Ready. Ctrl+Enter extends."))
         else:
-            field, first = next(iter(errors.items()))
-            if "source" in errors:
-                field, first = "source", errors["source"]
-            # Named after its field: "At most 2048 characters" alone did not say which field.
-            label = self._labels.get(field, "").rstrip(":")
-            if label and field != "source" and label.casefold() not in first.casefold():
-                first = f"{label}: {first[:1].lower()}{first[1:]}"
+            field, first = ("source", errors["source"]) if "source" in errors else next(iter(errors.items()))
+            first = self.fields.named(field, first)
             self.reason.setText(self.tr("Can't extend yet: %s.") % first.rstrip("."))
         return valid
 

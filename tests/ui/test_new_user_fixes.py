@@ -352,3 +352,25 @@ def test_an_upload_the_service_refuses_is_worded_as_an_upload(start_app, aio, tm
     assert w.picker.state_label.text() == \
         "The service did not accept clip.mp4: The uploaded file is not a readable video/mp4 video"
     assert "settings" not in w.picker.state_label.text()
+
+
+def test_a_video_sent_with_another_account_is_pointed_out(start_app, aio):
+    """A video of one account extended with another one chosen went out unremarked."""
+    from pixverse_desktop.simulator import AccountConfig
+
+    config = sim_config([AccountConfig("studio@example.com"), AccountConfig("backup@example.com")])
+    w = start_app(demo=True, sim_config=config).window
+    f = w.form
+    aio.until(lambda: w.video_model.rowCount() and f.account.count() == 3, 10, "videos and accounts")
+    w.picker.select_row(0)
+    owner = f.source.video.video_id.split("-pixverse:")[1].split("-video:")[0]
+    other = next(f.account.itemData(i) for i in range(1, 3) if f.account.itemData(i) != owner)
+    f.account.setCurrentIndex(f.account.findData(other))
+    assert f.account_note.isVisible()
+    assert f.account_note.text() == f"This video belongs to {owner}; {other} may not be able to extend it."
+    f.prompt.setPlainText("x")
+    assert f.validate()                              # a note, not an error: it may still be sent
+    f.account.setCurrentIndex(f.account.findData(owner))
+    assert not f.account_note.isVisible()
+    f.account.setCurrentIndex(0)                     # any account: the service picks
+    assert not f.account_note.isVisible()
