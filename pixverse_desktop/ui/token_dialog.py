@@ -30,7 +30,9 @@ class TokenDialog(QDialog):
         self.intro = intro = QLabel(self.tr(
             'PixVerse Desktop talks to PixVerse through useapi.net. Paste your useapi.net API token; '
             '<a href="%s">where do I get one?</a> It is checked with the service before it is saved in '
-            'your system keyring, never in a file.') % TOKEN_HELP_URL)
+            'your system keyring, never in a file.') % TOKEN_HELP_URL
+            + (self.tr(' No token yet? <code>pixverse-desktop --demo</code> tries everything on a '
+                       'simulated service, without one.') if first_run else ''))
         intro.setWordWrap(True)
         intro.setOpenExternalLinks(True)
         intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)

@@ -374,3 +374,15 @@ def test_a_video_sent_with_another_account_is_pointed_out(start_app, aio):
     assert not f.account_note.isVisible()
     f.account.setCurrentIndex(0)                     # any account: the service picks
     assert not f.account_note.isVisible()
+
+
+def test_the_first_run_token_dialog_points_to_the_demo(qapp, qtbot, aio):
+    """A first launch without a token offered no way to try the app first."""
+    first = TokenDialog(_manager(""), first_run=True)
+    later = TokenDialog(_manager(TokenManager.KEYRING), first_run=False)
+    qtbot.addWidget(first)
+    qtbot.addWidget(later)
+    assert "pixverse-desktop --demo" in first.intro.text() and "--demo" not in later.intro.text()
+    first.show()
+    qtbot.waitExposed(first)
+    assert first.intro.height() >= first.intro.heightForWidth(first.intro.width())   # not clipped
