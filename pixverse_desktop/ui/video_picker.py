@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 from typing import Awaitable, Callable
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSize, QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListView, QProgressBar, QPushButton,
     QToolButton, QVBoxLayout, QWidget,
@@ -44,6 +44,7 @@ class VideoPicker(QWidget):
         self.thumb_dir = Path(thumb_dir) if thumb_dir else None
         self._upload_task: asyncio.Task | None = None
         self.chosen_key: str | None = None   # the source the person picked (see _selection_changed)
+        self._last_folder = ""               # where the last local video came from (choose_file)
         self.has_token: Callable[[], bool] = lambda: True   # the window tells whether a token is set
 
         self.proxy = VideoFilterProxy(self)
@@ -246,11 +247,21 @@ class VideoPicker(QWidget):
 
     # -- uploads --------------------------------------------------------------------------------
 
-    def choose_file(self) -> None:
+    def choose_file(self) -> QFileDialog:
+        """Opens in the folder of the last video added, at first the system's Videos folder (it opened
+        in the app's working folder). Not a blocking getOpenFileName: no nested loop under qasync."""
         patterns = " ".join("*" + s for s in VIDEO_SUFFIXES)
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Add a local video"), "",
-                                              self.tr("Videos (%s)") % patterns)
+        start = self._last_folder or QStandardPaths.writableLocation(QStandardPaths.StandardLocation.MoviesLocation)
+        dialog = QFileDialog(self, self.tr("Add a local video"), start, self.tr("Videos (%s)") % patterns)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(self._file_chosen)
+        self._file_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _file_chosen(self, path: str) -> None:
         if path:
+            self._last_folder = str(Path(path).parent)
             self.upload(path)
 
     @staticmethod

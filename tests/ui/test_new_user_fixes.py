@@ -386,3 +386,22 @@ def test_the_first_run_token_dialog_points_to_the_demo(qapp, qtbot, aio):
     first.show()
     qtbot.waitExposed(first)
     assert first.intro.height() >= first.intro.heightForWidth(first.intro.width())   # not clipped
+
+
+def test_add_video_opens_in_the_videos_folder_then_where_the_last_one_was(start_app, aio, tmp_path):
+    """The file dialog opened in the app's working folder (and as a nested, blocking loop)."""
+    from PySide6.QtCore import QStandardPaths
+
+    w = start_app(demo=True).window
+    dialog = w.picker.choose_file()
+    videos = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.MoviesLocation)
+    assert dialog.isVisible() and dialog.directory().absolutePath() in (videos, os.path.expanduser("~"))
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    clip = make_mp4(folder / "one.mp4")
+    dialog.fileSelected.emit(str(clip))             # as picking it does
+    dialog.close()
+    aio.until(lambda: w.picker.upload_task is None and w.video_model.item(0).upload_path, 20, "the upload")
+    again = w.picker.choose_file()
+    assert again.directory().absolutePath() == str(folder)
+    again.close()
