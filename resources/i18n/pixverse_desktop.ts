@@ -114,7 +114,7 @@
 <context>
     <name>Application</name>
     <message>
-        <location filename="../../pixverse_desktop/app.py" line="+253"/>
+        <location filename="../../pixverse_desktop/app.py" line="+257"/>
         <source>Demo mode: a simulated PixVerse service at %s — no token, no network, no credits spent. Demo jobs and uploads start afresh at every launch.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -163,10 +163,10 @@
 <context>
     <name>ExtendForm</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/extend_form.py" line="+37"/>
-        <location line="+92"/>
+        <location filename="../../pixverse_desktop/ui/extend_form.py" line="+42"/>
+        <location line="+93"/>
         <location line="+2"/>
-        <location line="+242"/>
+        <location line="+241"/>
         <source>Extend</source>
         <translation type="unfinished"></translation>
     </message>
@@ -177,23 +177,23 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+205"/>
+        <location line="+189"/>
         <source>No source chosen: pick a video on the left or add a local one.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-197"/>
+        <location line="-181"/>
         <source>What happens next? e.g. the camera pulls back to reveal…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+92"/>
+        <location line="+94"/>
         <source>Prompt</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-85"/>
+        <location line="-87"/>
         <source>What to avoid (optional)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -238,7 +238,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-56"/>
+        <source>Enter a seed, or tick Random</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+57"/>
         <source>Fast motion</source>
         <translation type="unfinished"></translation>
     </message>
@@ -264,12 +269,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+74"/>
+        <location line="+76"/>
         <source>Seed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-72"/>
+        <location line="-74"/>
         <source>Random</source>
         <translation type="unfinished"></translation>
     </message>
@@ -280,12 +285,12 @@
     </message>
     <message>
         <location line="+10"/>
-        <location line="+63"/>
+        <location line="+76"/>
         <source>Account</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-63"/>
+        <location line="-76"/>
         <source>Any account</source>
         <translation type="unfinished"></translation>
     </message>
@@ -344,16 +349,16 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>Submit several jobs at once, each with a different random seed</source>
+        <source>Submit several jobs at once, each with its own seed: random ones, or with a fixed seed that seed and the ones after it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Extend the source video (Ctrl+Enter)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>Negative</source>
         <translation type="unfinished"></translation>
     </message>
@@ -373,12 +378,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+79"/>
-        <source>%s error</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+23"/>
+        <location line="+84"/>
         <source>Uploaded file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -388,7 +388,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+116"/>
+        <location line="+114"/>
+        <source>This video belongs to %s; %s may not be able to extend it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Extend ×%d</source>
         <translation type="unfinished"></translation>
     </message>
@@ -398,7 +403,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Can&apos;t extend yet: %s.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -489,6 +494,14 @@
     </message>
 </context>
 <context>
+    <name>FieldErrors</name>
+    <message>
+        <location filename="../../pixverse_desktop/ui/field_errors.py" line="+40"/>
+        <source>%s error</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>JobTable</name>
     <message>
         <location filename="../../pixverse_desktop/ui/job_table.py" line="+42"/>
@@ -547,7 +560,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="+79"/>
         <source>That is not possible for this job.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -557,7 +570,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+10"/>
+        <source>Could not open %s: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No file manager could open the folder. It is %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Save video as</source>
         <translation type="unfinished"></translation>
     </message>
@@ -625,18 +648,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+126"/>
+        <location line="+128"/>
         <source>Waiting for a free slot (next try %s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-183"/>
-        <location line="+184"/>
+        <location line="-185"/>
+        <location line="+186"/>
         <source>Waiting for a free slot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-186"/>
+        <location line="-188"/>
         <source>Waiting to send</source>
         <translation type="unfinished"></translation>
     </message>
@@ -681,7 +704,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+156"/>
+        <location line="+158"/>
         <source>Not sent yet (next try %s)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -821,7 +844,7 @@
 <context>
     <name>PlayerWidget</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/player.py" line="+69"/>
+        <location filename="../../pixverse_desktop/ui/player.py" line="+96"/>
         <source>Player</source>
         <translation type="unfinished"></translation>
     </message>
@@ -831,12 +854,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Select a video or a finished job to play it here.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -891,28 +914,29 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+37"/>
         <source>Cannot play the source: %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>This video has no playable file yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+20"/>
+        <location line="+3"/>
+        <location line="+18"/>
         <source>Loading…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="+115"/>
         <source>the file is not a playable video</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Cannot play this video: %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -925,7 +949,7 @@
 <context>
     <name>PresetBar</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/presets.py" line="+68"/>
+        <location filename="../../pixverse_desktop/ui/presets.py" line="+106"/>
         <source>Preset</source>
         <translation type="unfinished"></translation>
     </message>
@@ -955,12 +979,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="-86"/>
+        <location line="+106"/>
         <source>Defaults</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="-99"/>
         <location line="+4"/>
         <source>Save preset</source>
         <translation type="unfinished"></translation>
@@ -971,7 +996,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+12"/>
+        <source>“%s” is the built-in entry: choose another name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Preset name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -979,7 +1009,7 @@
 <context>
     <name>PresetsPage</name>
     <message>
-        <location line="+20"/>
+        <location line="+121"/>
         <source>seed %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1031,21 +1061,6 @@
     <message>
         <location line="+31"/>
         <source>No presets yet: fill in the form, then save it as a preset.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+17"/>
-        <source>Save preset</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Name of the preset (an existing name is replaced):</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Preset name</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1336,7 +1351,7 @@
     </message>
     <message>
         <location line="+2"/>
-        <source>The token was given for this run (demo mode, --token or USEAPI_TOKEN) and is not saved.</source>
+        <source>The token was given for this run (demo mode, or the USEAPI_TOKEN environment variable) and is not saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1541,12 +1556,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+15"/>
+        <location line="+17"/>
         <source>API token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-12"/>
+        <location line="-14"/>
         <source>Welcome to PixVerse Desktop</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1561,7 +1576,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+3"/>
+        <source> No token yet? &lt;code&gt;pixverse-desktop --demo&lt;/code&gt; tries everything on a simulated service, without one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>user:1234-…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1739,7 +1759,7 @@
 <context>
     <name>VideoPicker</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/video_picker.py" line="+51"/>
+        <location filename="../../pixverse_desktop/ui/video_picker.py" line="+53"/>
         <source>Your videos</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1826,12 +1846,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+119"/>
+        <location line="+146"/>
         <source>Add a local video</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-118"/>
+        <location line="-145"/>
         <source>Upload a video file from this computer (or drop one on the window)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1851,12 +1871,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+70"/>
         <source>Loading videos…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Enter your API token to see your videos.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1886,12 +1906,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+59"/>
         <source>Videos (%s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+20"/>
         <source>An upload is already running; wait for it or cancel it.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1906,12 +1926,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+21"/>
         <source>Uploading %s… %%p%%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+14"/>
+        <source>%s is not a video this app can read; nothing was uploaded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The service did not accept %s: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Could not read %s: %s</source>
         <translation type="unfinished"></translation>
     </message>
