@@ -60,6 +60,9 @@ def handlers(w: "MainWindow") -> dict[str, Callable[[], object]]:
         "play_pause": later(lambda w: w.player.toggle_play()), "frame_back": later(lambda w: w.player.step(-1)),
         "frame_next": later(lambda w: w.player.step(1)), "mute": later(lambda w: w.player.mute_button.toggle()),
         "loop": later(lambda w: w.player.loop_button.toggle()),
+        "seek_back": later(lambda w: w.player.seek(-1000)), "seek_forward": later(lambda w: w.player.seek(1000)),
+        "slower": later(lambda w: w.player.change_speed(-1)), "faster": later(lambda w: w.player.change_speed(1)),
+        "compare": later(lambda w: w.player.compare_button.isEnabled() and w.player.compare_button.toggle()),
     }
 
 
@@ -68,7 +71,9 @@ MENUS = (
     (QT_TRANSLATE_NOOP("Menus", "&View"),
      ("refresh", "filter", None, "focus_videos", "focus_form", "focus_jobs", "focus_player")),
     (QT_TRANSLATE_NOOP("Menus", "&Extend"), ("extend", "save_preset")),
-    (QT_TRANSLATE_NOOP("Menus", "&Player"), ("play_pause", "frame_back", "frame_next", "mute", "loop")),
+    (QT_TRANSLATE_NOOP("Menus", "&Player"), ("play_pause", "frame_back", "frame_next", "seek_back",
+                                             "seek_forward", None, "slower", "faster", None, "compare",
+                                             "mute", "loop")),
     (QT_TRANSLATE_NOOP("Menus", "&Help"), ("shortcuts", None, "open_logs", "about")),
 )
 

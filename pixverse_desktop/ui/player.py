@@ -152,12 +152,14 @@ class PlayerWidget(QWidget):
         self.audio.setVolume(0.8)
         self.speed = QComboBox()
         self.speed.setAccessibleName(self.tr("Playback speed"))
+        self.speed.setToolTip(self.tr("Playback speed (%s slower, %s faster)")
+                              % (shortcuts.primary("slower"), shortcuts.primary("faster")))
         for rate in self.SPEEDS:
             self.speed.addItem(f"{rate:g}×", rate)
         self.speed.setCurrentIndex(self.SPEEDS.index(1.0))
         self.speed.currentIndexChanged.connect(self._set_speed)
         self.compare_button = button(self.tr("A | B"), self.tr("Compare with the source side by side"),
-                                     checkable=True)
+                                     checkable=True, key="compare")
         self.compare_button.setEnabled(False)
         self.compare_button.toggled.connect(self.set_compare)
 
@@ -264,6 +266,15 @@ class PlayerWidget(QWidget):
         self.pause()
         position = max(0, min(self.player.duration(), self.player.position() + frames * self.frame_ms()))
         self._scrub(position)
+
+    def seek(self, delta_ms: int) -> None:
+        """Forward or back by ``delta_ms`` (Shift+Right / Shift+Left), within the clip."""
+        if self.player.duration() > 0:
+            self._scrub(max(0, min(self.player.duration(), self.player.position() + delta_ms)))
+
+    def change_speed(self, steps: int) -> None:
+        """One speed up or down the list ("]" / "["), stopping at either end."""
+        self.speed.setCurrentIndex(max(0, min(self.speed.count() - 1, self.speed.currentIndex() + steps)))
 
     def _scrub(self, position: int) -> None:
         self.player.setPosition(position)

@@ -64,6 +64,12 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("frame_next", QT_TRANSLATE_NOOP("Shortcuts", "Next frame"), (".",), "player"),
     Shortcut("mute", QT_TRANSLATE_NOOP("Shortcuts", "Mute / unmute"), ("M",), "player"),
     Shortcut("loop", QT_TRANSLATE_NOOP("Shortcuts", "Loop on / off"), ("L",), "player"),
+    Shortcut("seek_back", QT_TRANSLATE_NOOP("Shortcuts", "Back 1 second"), ("Shift+Left",), "player"),
+    Shortcut("seek_forward", QT_TRANSLATE_NOOP("Shortcuts", "Forward 1 second"), ("Shift+Right",), "player"),
+    Shortcut("slower", QT_TRANSLATE_NOOP("Shortcuts", "Slower"), ("[",), "player"),
+    Shortcut("faster", QT_TRANSLATE_NOOP("Shortcuts", "Faster"), ("]",), "player"),
+    Shortcut("compare", QT_TRANSLATE_NOOP("Shortcuts", "Compare with the source (A | B) on / off"), ("C",),
+             "player"),
 )
 BY_NAME = {s.name: s for s in SHORTCUTS}
 
@@ -112,7 +118,7 @@ def make_action(parent: QObject, name: str, slot: Callable[[], object] | None = 
 class KeysForControls(QObject):
     """Lets a focused control keep the plain keys it needs although a window shortcut uses them.
 
-    Space plays/pauses and M, L, "," and "." drive the player from anywhere, but a focused button or
+    Space plays/pauses and M, L, C, "[", "]", "," and "." drive the player from anywhere, but a focused button or
     check box needs Space to be pressed, and a combo box or list needs letters to jump to an item.
     (Text fields already claim printable keys themselves.)
 

@@ -405,3 +405,29 @@ def test_add_video_opens_in_the_videos_folder_then_where_the_last_one_was(start_
     again = w.picker.choose_file()
     assert again.directory().absolutePath() == str(folder)
     again.close()
+
+
+def test_the_player_has_keys_for_compare_speed_and_seeking(start_app, aio, tmp_path):
+    """There was no key (nor menu item) for A | B, the speed or seeking."""
+    w = start_app(demo=True).window
+    player = w.player
+    player.load(str(make_mp4(tmp_path / "result.mp4", seconds=3.0)), compare_with=str(make_mp4(tmp_path / "s.mp4")),
+                autoplay=False)
+    aio.until(lambda: player.player.duration() > 0, 10, "the clip")
+    w.activateWindow()
+    w.form.prompt.setFocus()
+    QTest.keyClick(w.form.prompt, Qt.Key.Key_C)             # typed into the prompt, not a shortcut
+    assert w.form.prompt.toPlainText() == "c" and not player.compare_button.isChecked()
+    w.player.play_button.setFocus()
+    for key, check in ((Qt.Key.Key_C, lambda: player.compare_button.isChecked()),
+                       (Qt.Key.Key_BracketRight, lambda: player.speed.currentData() == 1.5),
+                       (Qt.Key.Key_BracketLeft, lambda: player.speed.currentData() == 1.0)):
+        QTest.keyClick(w.player.play_button, key)
+        aio.until(check, 5, f"key {key}")
+    QTest.keyClick(w.player.play_button, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    aio.until(lambda: player.player.position() == 1000, 5, "a second forward")
+    QTest.keyClick(w.player.play_button, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
+    aio.until(lambda: player.player.position() == 0, 5, "a second back")
+    player_menu = w.menuBar().actions()[3].menu()
+    assert {"Compare with the source (A | B) on / off", "Slower", "Faster", "Forward 1 second"} <= \
+        {a.text() for a in player_menu.actions()}
