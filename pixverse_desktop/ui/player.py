@@ -20,8 +20,9 @@ def to_url(source: str) -> QUrl:
 
 
 def format_ms(ms: int) -> str:
+    """m:ss.cc: hundredths, so a frame step (40 ms at 25 fps) shows; tenths hid most of them."""
     seconds = max(0, ms) // 1000
-    return f"{seconds // 60}:{seconds % 60:02d}.{max(0, ms) % 1000 // 100}"
+    return f"{seconds // 60}:{seconds % 60:02d}.{max(0, ms) % 1000 // 10:02d}"
 
 
 class _Screen(QWidget):
@@ -136,7 +137,7 @@ class PlayerWidget(QWidget):
         self.slider.setAccessibleName(self.tr("Position"))
         self.slider.setRange(0, 0)
         self.slider.sliderMoved.connect(self._scrub)
-        self.time_label = QLabel("0:00.0 / 0:00.0")
+        self.time_label = QLabel(f"{format_ms(0)} / {format_ms(0)}")
         self.time_label.setObjectName("Muted")
         self.loop_button = button("loop", self.tr("Loop"), checkable=True, key="loop")
         self.loop_button.setChecked(True)

@@ -227,3 +227,10 @@ def test_a_thumbnail_shaped_by_the_cache_is_drawn_without_rescaling(qtbot):
     delegate.paint(painter, option, model.index(0, 0))
     painter.end()
     assert len(fitted) == 1
+
+
+def test_the_time_shows_hundredths_so_a_frame_step_shows():
+    from pixverse_desktop.ui.player import format_ms
+
+    assert [format_ms(ms) for ms in (0, 40, 83, 1000, 61_505, -5)] == \
+        ["0:00.00", "0:00.04", "0:00.08", "0:01.00", "1:01.50", "0:00.00"]
