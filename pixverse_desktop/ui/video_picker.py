@@ -49,6 +49,13 @@ class VideoPicker(QWidget):
 
         self.proxy = VideoFilterProxy(self)
         self.proxy.setSourceModel(model)
+        # Connected before the list's own handlers, which run in connection order: when the current
+        # row is filtered out, QListView selects a neighbour itself ("one selected item in single
+        # selection mode"), and that must not become the source (typing a filter switched it).
+        self._moving = False
+        for signal in (self.proxy.rowsAboutToBeRemoved, self.proxy.layoutAboutToBeChanged,
+                       self.proxy.modelAboutToBeReset):
+            signal.connect(self._rows_moving)
 
         title = QLabel(self.tr("Your videos"))
         title.setObjectName("CardTitle")
@@ -145,7 +152,8 @@ class VideoPicker(QWidget):
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
                        self.proxy.layoutChanged):
             signal.connect(self._update_state)
-        for signal in (self.proxy.rowsInserted, self.proxy.modelReset, self.proxy.layoutChanged):
+        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
+                       self.proxy.layoutChanged):
             signal.connect(self._keep_chosen_selected)
         order = [self.account_box, self.refresh_button, self.filter_edit, self.status_box, self.view,
                  self.add_button, self.cancel_button]
@@ -205,23 +213,34 @@ class VideoPicker(QWidget):
     def _selection_changed(self, *_args) -> None:
         """A source is chosen by selecting it (click, arrows, Enter), never by the list's current
         item alone: Qt makes the first row current when the list gets the focus (Alt+1, Tab), and
-        that had switched the form's source to the first video unasked. Selecting the chosen source
-        again (after a filter hid and showed it) says nothing new."""
+        that had switched the form's source to the first video unasked. Nor by a selection Qt moves
+        while a filter hides rows (see _rows_moving). Selecting the chosen source again says nothing."""
+        if self._moving:
+            return
         rows = self.view.selectionModel().selectedIndexes()
         item = rows[0].data(VideoListModel.ItemRole) if rows else None
         if item is not None and item.key != self.chosen_key:
             self.chosen_key = item.key
             self.sourceSelected.emit(item)
 
+    def _rows_moving(self, *_args) -> None:
+        self._moving = True
+
     def _keep_chosen_selected(self, *_args) -> None:
-        """A filter that hides the chosen source drops its selection (the form keeps the source);
-        once the source is shown again, so is its selection, and the focus cursor with it."""
-        if self.chosen_key is None or self.view.selectionModel().hasSelection():
+        """After rows come, go or are filtered: the chosen source is the one selected when it is
+        shown (the focus cursor with it), and nothing is when it is not (Qt's pick of a neighbour
+        is undone: the highlight would name a video the form does not extend)."""
+        self._moving = False
+        selected = self.view.selectionModel().selectedIndexes()
+        if self.chosen_key is None:
             return
         row = self.model.row_of(self.chosen_key)
         index = self.proxy.mapFromSource(self.model.index(row)) if row >= 0 else QModelIndex()
         if index.isValid():
-            self.view.setCurrentIndex(index)   # selects it (single selection); same key: no signal
+            if selected != [index]:
+                self.view.setCurrentIndex(index)   # selects it (single selection); same key: no signal
+        elif selected:
+            self.view.selectionModel().clearSelection()
 
     def select_key(self, key: str) -> bool:
         row = self.model.row_of(key)
