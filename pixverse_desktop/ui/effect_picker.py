@@ -6,13 +6,14 @@ import asyncio
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon, QPixmap
-from PySide6.QtWidgets import QComboBox
 
 from pixverse_desktop.api.schemas import Effect
 from pixverse_desktop.media.thumbnails import ThumbnailCache
 
+from .scroll_safe import ScrollSafeComboBox
 
-class EffectPicker(QComboBox):
+
+class EffectPicker(ScrollSafeComboBox):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setAccessibleName(self.tr("Effect template"))

@@ -6,7 +6,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
-    QPushButton, QScrollArea, QSpinBox, QToolButton, QVBoxLayout, QWidget,
+    QPushButton, QScrollArea, QToolButton, QVBoxLayout, QWidget,
 )
 
 from pixverse_desktop.api.errors import FieldError
@@ -15,6 +15,7 @@ from pixverse_desktop.api.validate import FAST_MOTION_RULE, extend_errors
 
 from .effect_picker import EffectPicker
 from .field_errors import FieldErrors, error_label
+from .scroll_safe import ScrollSafeComboBox, ScrollSafeSpinBox
 from .presets import PresetBar
 from .video_list_model import SourceItem
 
@@ -109,7 +110,7 @@ class ExtendForm(QWidget):
         self.reply_url.setAccessibleName(self.tr("Reply URL"))
         self.reply_ref = QLineEdit()
         self.reply_ref.setAccessibleName(self.tr("Reply reference"))
-        self.max_jobs = QSpinBox()
+        self.max_jobs = ScrollSafeSpinBox()
         self.max_jobs.setRange(0, 8)
         self.max_jobs.setSpecialValueText(self.tr("Account default"))
         self.max_jobs.setAccessibleName(self.tr("Max jobs"))
@@ -126,7 +127,7 @@ class ExtendForm(QWidget):
         self.advanced.toggled.connect(self._toggle_advanced)
         self._advanced_body.setVisible(False)
 
-        self.variations = QSpinBox()
+        self.variations = ScrollSafeSpinBox()
         self.variations.setRange(1, 8)
         self.variations.setPrefix(self.tr("Variations: "))
         self.variations.setAccessibleName(self.tr("Number of variations"))
@@ -183,7 +184,7 @@ class ExtendForm(QWidget):
         fields_layout.addWidget(self.advanced)
         fields_layout.addWidget(self._advanced_body)
         fields_layout.addStretch(1)
-        scroll = QScrollArea()
+        self.fields_area = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)   # its fields take the focus; it scrolls to them
@@ -225,7 +226,7 @@ class ExtendForm(QWidget):
     # -- building blocks ------------------------------------------------------------------------
 
     def _combo(self, name: str, items) -> QComboBox:
-        box = QComboBox()
+        box = ScrollSafeComboBox()
         box.setAccessibleName(name)
         for text, value in items:
             box.addItem(text, value)

@@ -200,6 +200,8 @@ class MainWindow(QMainWindow):
         """Alt+2: into the prompt, at the end of what is there (a restored prompt is continued)."""
         self.form.prompt.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.form.prompt.moveCursor(QTextCursor.MoveOperation.End)
+        # Focus alone does not scroll the form: with it scrolled down, the typing went out of sight.
+        self.form.fields_area.ensureWidgetVisible(self.form.prompt)
 
     def focus_filter(self) -> None:
         self.picker.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -440,3 +440,41 @@ def test_the_player_has_keys_for_compare_speed_and_seeking(start_app, aio, tmp_p
     player_menu = w.menuBar().actions()[3].menu()
     assert {"Compare with the source (A | B) on / off", "Slower", "Faster", "Forward 1 second"} <= \
         {a.text() for a in player_menu.actions()}
+
+
+def test_the_wheel_scrolls_the_form_and_alt_2_brings_the_prompt_back(start_app, aio):
+    """Wheeling down the form changed Length from 5 to 8 s and switched the Account; Alt+2 put the
+    cursor into the prompt while the form stayed scrolled down, so the typing went out of sight."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    w = start_app(demo=True).window
+    f = w.form
+    w.resize(1200, 560)                                   # short: the form scrolls
+    aio.sleep(0.1)
+    bar = f.fields_area.verticalScrollBar()
+    assert bar.maximum() > 0
+    duration = f.duration.currentData()
+
+    def wheel(widget) -> bool:
+        """A wheel notch down over ``widget``; whether it took it. (Qt passes a real wheel event a
+        widget leaves to its parents, the scroll area here; a synthesized one goes nowhere else.)"""
+        centre = QPointF(widget.rect().center())
+        event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(0, 0), QPoint(0, -120),
+                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
+                            False)
+        QApplication.sendEvent(widget, event)
+        return event.isAccepted()
+
+    f.prompt.setFocus()
+    for box in (f.duration, f.account, f.effect, f.max_jobs):   # the pointer over a box without the focus
+        assert not wheel(box), box.accessibleName()
+    assert f.duration.currentData() == duration
+    assert wheel(f.fields_area.viewport()) and bar.value() > 0   # ...goes on to the form, which scrolls
+    f.duration.setFocus()
+    assert wheel(f.duration) and f.duration.currentData() != duration   # clicked into: the box takes it
+    bar.setValue(bar.maximum())
+    w.actions_by_name["focus_form"].trigger()             # Alt+2
+    aio.until(lambda: f.prompt.hasFocus(), 5, "the prompt's focus")
+    top = f.prompt.mapTo(f.fields_area.widget(), QPoint(0, 0)).y()
+    assert bar.value() <= top                             # scrolled back up to it
