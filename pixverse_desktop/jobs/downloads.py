@@ -188,9 +188,21 @@ async def download_job(engine: "JobEngine", job_id: str) -> None:
     except (DownloadError, httpx.HTTPError, OSError) as exc:
         log.warning("download of a result failed: %s", type(exc).__name__)
         current = engine.get(job_id) or job
-        engine.publish(current.evolve(message=f"Done; the download failed ({exc}). Use Save as… to retry."))
+        engine.publish(current.evolve(message=f"Done, but not saved to the library: {_why(exc)}. "
+                                              "Use Save as… to save it elsewhere, or choose another "
+                                              "library folder in Settings."))
         return
     current = engine.get(job_id) or job
     size = path.stat().st_size
     engine.publish(current.evolve(local_path=str(path), download_done=size, download_total=size,
                                   message="Done; saved to the library"))
+
+
+def _why(exc: BaseException) -> str:
+    """A download failure in a creator's words: "No such file or directory (/proc/nope)" rather than
+    "[Errno 2] No such file or directory: '/proc/nope'"."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror} ({exc.filename})" if exc.filename else exc.strerror
+    if isinstance(exc, httpx.HTTPError):
+        return "the connection failed while downloading"
+    return str(exc) or type(exc).__name__

@@ -219,7 +219,8 @@ class PresetsPage(QWidget):
         row.addWidget(self.list, 1)
         row.addLayout(buttons)
         intro = QLabel(self.tr("A preset keeps the parameters of the form (not the prompt, the source or "
-                               "the account). Apply one from the Presets menu above the form."))
+                               "the account). Apply one from the Presets menu above the form. Presets are "
+                               "saved and deleted here at once, whether or not you then Save or Cancel."))
         intro.setWordWrap(True)
         intro.setObjectName("Muted")
         layout = QVBoxLayout(self)

@@ -8,6 +8,8 @@ engine at once.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import Signal
@@ -116,6 +118,11 @@ class SettingsDialog(QDialog):
         library_row = QHBoxLayout()
         library_row.addWidget(self.library, 1)
         library_row.addWidget(self.browse_button)
+        self.library_error = QLabel()
+        self.library_error.setObjectName("FieldError")
+        self.library_error.setWordWrap(True)
+        self.library_error.setVisible(False)
+        self.library.textChanged.connect(lambda: self.library_error.setVisible(False))
         self.auto_download = QCheckBox(self.tr("Download every finished video into the library"))
         self.auto_download.setAccessibleName(self.tr("Download finished videos automatically"))
         self.auto_download.setChecked(s.get("auto_download"))
@@ -130,6 +137,7 @@ class SettingsDialog(QDialog):
         box = QGroupBox(self.tr("Library and notifications"))
         form = QFormLayout(box)
         form.addRow(self.tr("Library folder"), library_row)
+        form.addRow("", self.library_error)
         form.addRow("", self.auto_download)
         form.addRow("", self.notifications)
         form.addRow(self.tr("Colours"), self.theme)
@@ -268,8 +276,29 @@ class SettingsDialog(QDialog):
             "poll_max_s": round(self.poll_max.value(), 2),
         }
 
+    def _library_problem(self) -> str:
+        """Checked on Save, not per keystroke: a folder that cannot be made or written was accepted,
+        and every finished job then said "the download failed" instead."""
+        folder = Path(self.library.text().strip()).expanduser()
+        if str(folder) == self.settings.get("library_dir"):
+            return ""   # unchanged: not made here just because Settings was opened
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return self.tr("This folder cannot be made: %s.") % (exc.strerror or exc)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            return self.tr("This folder cannot be written to. Choose another one.")
+        return ""
+
     def _save(self) -> None:
         if not self._validate():
+            return
+        problem = self._library_problem()
+        if problem:
+            self.library_error.setText(problem)
+            self.library_error.setVisible(True)
+            self.tabs.setCurrentIndex(0)
+            self.library.setFocus()
             return
         changed = {key for key, value in self.values().items() if self.settings.get(key) != value}
         for key in changed:

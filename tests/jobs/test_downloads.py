@@ -172,3 +172,27 @@ def test_connections_get_a_large_receive_buffer_where_the_system_allows(sim_fact
         return size
 
     assert asyncio.run(main()) >= 4 << 20                       # Linux reports it doubled
+
+
+def test_a_result_that_cannot_be_saved_says_so_in_plain_words(sim_factory, harness, tmp_path):
+    """"Done; the download failed ([Errno 2] No such file or directory: '/proc/nope')" was the row's
+    message; now it says what went wrong and what to do, without Python's error codes."""
+    (tmp_path / "library").write_text("a file where the library folder should be")
+    th = sim_factory()
+
+    async def main():
+        async with harness(th, auto_download=True) as h:
+            source = await h.seed_video("a@example.com")
+            job = h.engine.submit(ExtendRequest(prompt="the lantern rises", video_id=source))
+            await h.engine.wait_final(job.id, timeout=15)
+            for _ in range(500):
+                current = h.engine.get(job.id)
+                if current.message.startswith("Done, but"):
+                    return current
+                await asyncio.sleep(0.02)
+            raise AssertionError(f"no failure said: {h.engine.get(job.id).message}")
+
+    job = asyncio.run(main())
+    assert job.state is JobState.COMPLETED and not job.local_path
+    assert job.message.startswith("Done, but not saved to the library: ")
+    assert "Errno" not in job.message and "Save as…" in job.message and str(tmp_path / "library") in job.message

@@ -478,3 +478,22 @@ def test_the_wheel_scrolls_the_form_and_alt_2_brings_the_prompt_back(start_app, 
     aio.until(lambda: f.prompt.hasFocus(), 5, "the prompt's focus")
     top = f.prompt.mapTo(f.fields_area.widget(), QPoint(0, 0)).y()
     assert bar.value() <= top                             # scrolled back up to it
+
+
+def test_settings_refuse_a_library_folder_that_cannot_be_made(qapp, qtbot, aio, tmp_path):
+    """/proc/nope/lib was accepted; every finished job then failed to save."""
+    settings = Settings(tmp_path / "settings.ini")
+    before = settings.get("library_dir")
+    dialog = SettingsDialog(settings, _manager(""))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.library.setText("/proc/nope/lib")
+    dialog.save_button.click()
+    assert dialog.isVisible() and dialog.library_error.isVisible()
+    assert dialog.library_error.text().startswith("This folder cannot be made")
+    assert settings.get("library_dir") == before
+    wanted = tmp_path / "videos" / "pixverse"
+    dialog.library.setText(str(wanted))
+    assert not dialog.library_error.isVisible()
+    dialog.save_button.click()
+    assert not dialog.isVisible() and settings.get("library_dir") == str(wanted) and wanted.is_dir()
