@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from pixverse_desktop.api.errors import InvalidInput
+from pixverse_desktop.jobs.downloads import result_file_name
 from pixverse_desktop.jobs.models import Job, JobState
 
 from . import shortcuts
@@ -207,13 +208,11 @@ class JobTable(QWidget):
         if job is None or job.state is not JobState.COMPLETED:
             return
         if not target:
-            default = Path(job.local_path).name if job.local_path else f"{job.id[:8]}.mp4"
-            from PySide6.QtWidgets import QFileDialog   # first use: a dialog type is costly to load
-
-            target, _ = QFileDialog.getSaveFileName(self, self.tr("Save video as"), default,
-                                                    self.tr("MP4 video (*.mp4)"))
-        if not target:
+            self._ask_target(job)
             return
+        self._save_to(job, target)
+
+    def _save_to(self, job: Job, target: str) -> None:
         if job.local_path and os.path.exists(job.local_path):
             asyncio.ensure_future(self._copy(job.local_path, target))
             return
@@ -231,6 +230,32 @@ class JobTable(QWidget):
         if target and job.local_path and os.path.exists(job.local_path):
             del self._pending_saves[job.id]
             asyncio.ensure_future(self._copy(job.local_path, target))
+
+    def _ask_target(self, job: Job) -> None:
+        """Where to save, in the library with the library's name for it (it opened in the app's working
+        folder with the job id as the name). Opened, not exec()'d: no nested loop under qasync."""
+        from PySide6.QtWidgets import QFileDialog   # first use: a dialog type is costly to load
+
+        name = Path(job.local_path).name if job.local_path else \
+            result_file_name(job.request.prompt, job.video_id or job.id)
+        start = name
+        if self.library_dir:
+            try:   # the library is made by the first download: without it, Qt falls back to the cwd
+                os.makedirs(self.library_dir, exist_ok=True)
+                start = os.path.join(self.library_dir, name)
+            except OSError:
+                pass
+        dialog = QFileDialog(self, self.tr("Save video as"), start, self.tr("MP4 video (*.mp4)"))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("mp4")
+        dialog.fileSelected.connect(lambda target, job_id=job.id: self._save_chosen(job_id, target))
+        self._save_dialog = dialog
+        dialog.open()
+
+    def _save_chosen(self, job_id: str, target: str) -> None:
+        job = self.model.job(job_id)   # the job the dialog was opened for, whatever is selected now
+        if target and job is not None:
+            self._save_to(job, target)
 
     async def _copy(self, source: str, target: str) -> None:
         try:

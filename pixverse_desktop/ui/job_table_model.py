@@ -186,7 +186,8 @@ class JobTableModel(QAbstractTableModel):
             if column == "message" and job.message:
                 return job.message
             if column == "parameters":   # the cell is cut short ("5s · 540p · fast · anime · see…")
-                return parameters_text(job)
+                account = job.account or job.request.email   # its results are listed under that account
+                return parameters_text(job) + ("\n" + self.tr("Account: %s") % account if account else "")
             if column == "source":
                 return job.request.source
             if column == "status":

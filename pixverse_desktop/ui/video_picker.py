@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from pathlib import Path
 from typing import Awaitable, Callable
 
-from PySide6.QtCore import QModelIndex, QSize, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSize, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListView, QProgressBar, QPushButton,
     QToolButton, QVBoxLayout, QWidget,
@@ -45,6 +46,9 @@ class VideoPicker(QWidget):
         self._upload_task: asyncio.Task | None = None
         self.chosen_key: str | None = None   # the source the person picked (see _selection_changed)
         self._last_folder = ""               # where the last local video came from (choose_file)
+        self._error_timer = QTimer(self)
+        self._error_timer.setSingleShot(True)
+        self._error_timer.timeout.connect(self._update_state)
         self.has_token: Callable[[], bool] = lambda: True   # the window tells whether a token is set
 
         self.proxy = VideoFilterProxy(self)
@@ -270,7 +274,9 @@ class VideoPicker(QWidget):
         """Opens in the folder of the last video added, at first the system's Videos folder (it opened
         in the app's working folder). Not a blocking getOpenFileName: no nested loop under qasync."""
         patterns = " ".join("*" + s for s in VIDEO_SUFFIXES)
-        start = self._last_folder or QStandardPaths.writableLocation(QStandardPaths.StandardLocation.MoviesLocation)
+        videos = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.MoviesLocation)
+        # Without a Videos folder, the home folder (given a missing one, Qt put "Videos" in the name box).
+        start = self._last_folder or (videos if os.path.isdir(videos) else os.path.expanduser("~"))
         dialog = QFileDialog(self, self.tr("Add a local video"), start, self.tr("Videos (%s)") % patterns)
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.fileSelected.connect(self._file_chosen)
@@ -314,10 +320,15 @@ class VideoPicker(QWidget):
         if self._upload_task is not None:
             self._upload_task.cancel()
 
+    ERROR_SHOWN_MS = 12_000   # then the line goes back to the count it stood for
+
     def _say(self, text: str, error: bool = False) -> None:
-        """The line under the list; a failed upload in the error colour (muted grey was missed)."""
+        """The line under the list; a failed upload in the error colour (muted grey was missed), for a
+        while only: it had hidden the count for the rest of the session."""
         self.state_label.setStyleSheet("color: #e5484d;" if error else "")
         self.state_label.setText(text)
+        if error and self.model.last_error is None:   # a list that cannot load keeps saying so
+            self._error_timer.start(self.ERROR_SHOWN_MS)
 
     def _set_uploading(self, on: bool, name: str = "") -> None:
         self.upload_bar.setVisible(on)

@@ -154,6 +154,9 @@ def test_job_table_model_rows_keyed_by_id(qapp):
     assert model.index(0, COLUMNS.index("parameters")).data() == "5s · 540p · normal · anime · seed 7"
     assert model.index(0, COLUMNS.index("parameters")).data(Qt.ItemDataRole.ToolTipRole) == \
         "5s · 540p · normal · anime · seed 7"                   # in full where the cell cuts it short
+    model.upsert(_job(id="a", state=JobState.FAILED, account="backup@example.com"))
+    assert model.index(0, COLUMNS.index("parameters")).data(Qt.ItemDataRole.ToolTipRole) == \
+        "5s · 540p · normal · anime · seed 7\nAccount: backup@example.com"   # where its result is listed
     # The message column does not repeat the status ("Queued | Queued"); it says more or nothing.
     model.upsert(_job(id="b", state=JobState.QUEUED, message="Queued"))
     model.upsert(_job(id="d", state=JobState.QUEUED, message="Queued at PixVerse (position 3)"))

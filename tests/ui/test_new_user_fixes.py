@@ -345,6 +345,8 @@ def test_a_file_that_is_no_video_is_not_uploaded_and_that_is_said_plainly(start_
     assert sent == [] and label.text() == "holiday.mp4 is not a video this app can read; nothing was uploaded."
     assert "e5484d" in label.styleSheet()                          # in the error colour
     assert w.video_model.item(0).video is not None                 # nothing added
+    w.picker._error_timer.setInterval(50)                          # for a while only: then the count
+    aio.until(lambda: label.text().endswith("videos") and not label.styleSheet(), 5, "the count again")
 
 
 def test_an_upload_the_service_refuses_is_worded_as_an_upload(start_app, aio, tmp_path, monkeypatch):

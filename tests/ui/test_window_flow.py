@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtMultimedia import QMediaPlayer
@@ -104,11 +106,21 @@ def test_save_as_downloads_then_copies(start_app, aio, tmp_path):
     job = w.submit(w.form.request())[0]
     aio.until(lambda: _row_state(w, job.id) is JobState.COMPLETED, 20, "completion")
     w.jobs.select_job(job.id)
+    # Asked where: in the library, under the library's name for it (it offered the app's working folder
+    # and the job id); the dialog is opened, not run in a loop of its own.
+    w.jobs.save_as()
+    dialog = w.jobs._save_dialog
+    offered = Path(dialog.selectedFiles()[0])
+    assert dialog.isVisible() and str(offered.parent) == w.jobs.library_dir
+    assert offered.name.startswith("a-slow-zoom-into-the-clouds") and offered.suffix == ".mp4"
+    w.jobs.view.clearSelection()                       # whatever is selected when the answer comes
     target = tmp_path / "saved.mp4"
-    w.jobs.save_as(str(target))
+    dialog.fileSelected.emit(str(target))
+    dialog.close()
     aio.until(lambda: target.exists() and target.stat().st_size > 1000, 20, "the saved file")
     assert w.job_model.job(job.id).local_path
     # the downloaded file plays from disk too
+    w.jobs.select_job(job.id)
     w.jobs.actions_by_name["play"].trigger()
     assert w.player.current_source == w.job_model.job(job.id).local_path
 
