@@ -162,6 +162,12 @@ class Application:
             window.show()
             await self.tokens.load()
             if not self.tokens.token and o.ask_token and not o.smoke_test:
+                # Once the window is on screen: opened before the window manager had placed it, the
+                # dialog sat in the screen's corner rather than over the window.
+                try:
+                    await PaintWatch(window).wait(2.0)
+                except asyncio.TimeoutError:
+                    pass   # not painted (hidden, minimised): asked all the same
                 await window.ask_token(first_run=True)
             await self.engine.start()
             await window.load_initial()

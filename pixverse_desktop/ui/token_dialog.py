@@ -25,7 +25,8 @@ class TokenDialog(QDialog):
         self.setAccessibleName(self.tr("API token"))
         self.setMinimumWidth(520)
 
-        heading = QLabel(self.tr("Welcome to PixVerse Desktop") if first_run else self.tr("Replace the API token"))
+        heading = QLabel(self.tr("Welcome to PixVerse Desktop") if first_run else
+                         self.tr("Replace the API token") if manager.token else self.tr("Enter your API token"))
         heading.setObjectName("CardTitle")
         self.intro = intro = QLabel(self.tr(
             'PixVerse Desktop talks to PixVerse through useapi.net. Paste your useapi.net API token; '

@@ -114,7 +114,7 @@
 <context>
     <name>Application</name>
     <message>
-        <location filename="../../pixverse_desktop/app.py" line="+257"/>
+        <location filename="../../pixverse_desktop/app.py" line="+263"/>
         <source>Demo mode: a simulated PixVerse service at %s — no token, no network, no credits spent. Demo jobs and uploads start afresh at every launch.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -122,7 +122,7 @@
 <context>
     <name>EffectPicker</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/effect_picker.py" line="+18"/>
+        <location filename="../../pixverse_desktop/ui/effect_picker.py" line="+19"/>
         <source>Effect template</source>
         <translation type="unfinished"></translation>
     </message>
@@ -163,7 +163,7 @@
 <context>
     <name>ExtendForm</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/extend_form.py" line="+42"/>
+        <location filename="../../pixverse_desktop/ui/extend_form.py" line="+43"/>
         <location line="+93"/>
         <location line="+2"/>
         <location line="+241"/>
@@ -504,7 +504,7 @@
 <context>
     <name>JobTable</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/job_table.py" line="+42"/>
+        <location filename="../../pixverse_desktop/ui/job_table.py" line="+43"/>
         <location line="+40"/>
         <source>Jobs</source>
         <translation type="unfinished"></translation>
@@ -580,17 +580,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+44"/>
         <source>Save video as</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>MP4 video (*.mp4)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="-26"/>
         <source>This video cannot be downloaded.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -600,7 +600,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+39"/>
         <source>Could not save the video: %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -648,18 +648,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+128"/>
+        <location line="+129"/>
         <source>Waiting for a free slot (next try %s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-185"/>
-        <location line="+186"/>
+        <location line="-186"/>
+        <location line="+187"/>
         <source>Waiting for a free slot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-188"/>
+        <location line="-189"/>
         <source>Waiting to send</source>
         <translation type="unfinished"></translation>
     </message>
@@ -704,7 +704,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+158"/>
+        <location line="+138"/>
+        <source>Account: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>Not sent yet (next try %s)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -777,7 +782,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+100"/>
         <source>1 job sent to the queue</source>
         <translation type="unfinished"></translation>
     </message>
@@ -844,7 +849,7 @@
 <context>
     <name>PlayerWidget</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/player.py" line="+96"/>
+        <location filename="../../pixverse_desktop/ui/player.py" line="+97"/>
         <source>Player</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1060,11 +1065,11 @@
     </message>
     <message>
         <location line="+11"/>
-        <source>A preset keeps the parameters of the form (not the prompt, the source or the account). Apply one from the Presets menu above the form.</source>
+        <source>A preset keeps the parameters of the form (not the prompt, the source or the account). Apply one from the Presets menu above the form. Presets are saved and deleted here at once, whether or not you then Save or Cancel.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+32"/>
         <source>No presets yet: fill in the form, then save it as a preset.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1072,7 +1077,7 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/settings_dialog.py" line="+59"/>
+        <location filename="../../pixverse_desktop/ui/settings_dialog.py" line="+61"/>
         <location line="+1"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
@@ -1128,24 +1133,24 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+130"/>
+        <location line="+136"/>
         <source>The token is kept in the OS keyring, never in the settings file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-121"/>
+        <location line="-127"/>
         <source>API token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+22"/>
-        <location line="+119"/>
+        <location line="+27"/>
+        <location line="+120"/>
         <source>Library folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-138"/>
+        <location line="-144"/>
         <source>Browse…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1155,7 +1160,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+10"/>
         <source>Download every finished video into the library</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1205,7 +1210,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Colours</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1377,6 +1382,16 @@
     <message>
         <location line="+1"/>
         <source>No token is saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>This folder cannot be made: %s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This folder cannot be written to. Choose another one.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1586,18 +1601,23 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>API token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-14"/>
+        <location line="-15"/>
         <source>Welcome to PixVerse Desktop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Replace the API token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Enter your API token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1789,7 +1809,7 @@
 <context>
     <name>VideoPicker</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/video_picker.py" line="+53"/>
+        <location filename="../../pixverse_desktop/ui/video_picker.py" line="+64"/>
         <source>Your videos</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1876,12 +1896,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+146"/>
+        <location line="+160"/>
         <source>Add a local video</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-145"/>
+        <location line="-159"/>
         <source>Upload a video file from this computer (or drop one on the window)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1901,7 +1921,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+71"/>
         <source>Loading videos…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1936,7 +1956,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+72"/>
         <source>Videos (%s)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1956,7 +1976,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+26"/>
         <source>Uploading %s… %%p%%</source>
         <translation type="unfinished"></translation>
     </message>

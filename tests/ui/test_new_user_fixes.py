@@ -499,3 +499,10 @@ def test_settings_refuse_a_library_folder_that_cannot_be_made(qapp, qtbot, aio, 
     assert not dialog.library_error.isVisible()
     dialog.save_button.click()
     assert not dialog.isVisible() and settings.get("library_dir") == str(wanted) and wanted.is_dir()
+
+
+def test_the_token_dialog_says_enter_when_there_is_no_token_to_replace(qapp, qtbot, aio):
+    empty = TokenDialog(_manager(""), first_run=False)
+    qtbot.addWidget(empty)
+    texts = [label.text() for label in empty.findChildren(type(empty.intro))]
+    assert "Enter your API token" in texts and "Replace the API token" not in texts
