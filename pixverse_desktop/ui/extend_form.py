@@ -403,3 +403,9 @@ class ExtendForm(QWidget):
         self._show_all = True
         if self.validate():
             self.extendRequested.emit(self.request(), self.variations.value())
+            return
+        # The first error in sight: below the fold, only the reason line said it.
+        shown = [label for label in self._errors.values() if not label.isHidden()]
+        if shown:
+            first = min(shown, key=lambda label: label.mapTo(self, label.rect().topLeft()).y())
+            self.fields_area.ensureWidgetVisible(first)

@@ -506,3 +506,22 @@ def test_the_token_dialog_says_enter_when_there_is_no_token_to_replace(qapp, qtb
     qtbot.addWidget(empty)
     texts = [label.text() for label in empty.findChildren(type(empty.intro))]
     assert "Enter your API token" in texts and "Replace the API token" not in texts
+
+
+def test_extend_with_an_error_below_the_fold_scrolls_to_it(start_app, aio):
+    """The seed error sat under the visible part of the form; only the reason line said it."""
+    w = start_app(demo=True).window
+    f = w.form
+    w.resize(1200, 560)
+    aio.sleep(0.1)
+    w.picker.select_row(0)
+    f.prompt.setPlainText("x")
+    f.seed_random.setChecked(False)
+    f.seed.setText("4_2")
+    bar = f.fields_area.verticalScrollBar()
+    bar.setValue(0)
+    f.trigger_extend()
+    error = f._errors["seed"]
+    top = error.mapTo(f.fields_area.widget(), error.rect().topLeft()).y()
+    viewport = f.fields_area.viewport().height()
+    assert error.isVisibleTo(f) and bar.value() <= top and top + error.height() <= bar.value() + viewport
