@@ -186,6 +186,11 @@ class JobEngine:
         self.publish(job.evolve(hidden=True))
         self._emit(JobRemoved(job_id))
 
+    def restore(self, job_id: str) -> Job:
+        """Undoes :meth:`remove`: the job is listed again (one its removal cancelled stays cancelled)."""
+        job = self._require(job_id)
+        return self.publish(job.evolve(hidden=False)) if job.hidden else job
+
     def token_changed(self) -> None:
         """A new token was entered: waiting submissions may go, pollers resume."""
         self._unpark(None)

@@ -77,6 +77,9 @@ class JobTable(QWidget):
             ("remove", self.tr("Remove"), self.remove, "job_remove"),
         ]
         self.actions_by_name: dict[str, QAction] = {}
+        self._removed: list[str] = []   # jobs taken off the list, the last one last (see undo_remove)
+        self.undo_action = shortcuts.make_action(self, "job_undo_remove", self.undo_remove)
+        self.addAction(self.undo_action)   # a key only: the bar of buttons is full
         tips = {"retry": self.tr("Send this failed job's request again as a new job"),
                 "rerun": self.tr("Start a new job with exactly the same settings")}
         bar = QHBoxLayout()
@@ -181,7 +184,26 @@ class JobTable(QWidget):
             self.select_job(new.id)
 
     def remove(self) -> None:
-        self._engine_call(self.engine.remove, self.selected_job())
+        """Takes the job off the list (the journal keeps it), says so and how to bring it back: Delete
+        had removed a row without a word."""
+        job = self.selected_job()
+        self._engine_call(self.engine.remove, job)
+        removed = self.engine.get(job.id) if job is not None else None
+        if removed is not None and removed.hidden:
+            self._removed.append(job.id)
+            prompt = " ".join(job.request.prompt.split())
+            self.message.emit(self.tr("Removed “%s” from the list. %s brings it back.")
+                              % (prompt if len(prompt) <= 40 else prompt[:39] + "…",
+                                 shortcuts.primary("job_undo_remove")))
+
+    def undo_remove(self) -> None:
+        while self._removed:
+            job = self.engine.get(self._removed.pop())
+            if job is not None and job.hidden:
+                self.engine.restore(job.id)
+                self.select_job(job.id)
+                self.message.emit(self.tr("The job is back in the list."))
+                return
 
     def copy_video_id(self) -> None:
         job = self.selected_job()

@@ -59,6 +59,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
              "jobs", _LOCAL),
     Shortcut("job_remove", QT_TRANSLATE_NOOP("Shortcuts", "Remove the selected job"), ("Delete",),
              "jobs", _LOCAL),
+    Shortcut("job_undo_remove", QT_TRANSLATE_NOOP("Shortcuts", "Bring back the job removed last"), ("Ctrl+Z",),
+             "jobs", _LOCAL),
     Shortcut("play_pause", QT_TRANSLATE_NOOP("Shortcuts", "Play / pause"), ("Space", "Media Play"), "player"),
     Shortcut("frame_back", QT_TRANSLATE_NOOP("Shortcuts", "Previous frame"), (",",), "player"),
     Shortcut("frame_next", QT_TRANSLATE_NOOP("Shortcuts", "Next frame"), (".",), "player"),

@@ -505,12 +505,12 @@
     <name>JobTable</name>
     <message>
         <location filename="../../pixverse_desktop/ui/job_table.py" line="+43"/>
-        <location line="+40"/>
+        <location line="+43"/>
         <source>Jobs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-13"/>
+        <location line="-16"/>
         <source>Play</source>
         <translation type="unfinished"></translation>
     </message>
@@ -550,7 +550,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>Send this failed job&apos;s request again as a new job</source>
         <translation type="unfinished"></translation>
     </message>
@@ -565,7 +565,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+32"/>
+        <source>Removed “%s” from the list. %s brings it back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The job is back in the list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Copied %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1495,6 +1505,11 @@
     <message>
         <location line="+2"/>
         <source>Remove the selected job</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Bring back the job removed last</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

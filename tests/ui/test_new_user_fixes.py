@@ -525,3 +525,24 @@ def test_extend_with_an_error_below_the_fold_scrolls_to_it(start_app, aio):
     top = error.mapTo(f.fields_area.widget(), error.rect().topLeft()).y()
     viewport = f.fields_area.viewport().height()
     assert error.isVisibleTo(f) and bar.value() <= top and top + error.height() <= bar.value() + viewport
+
+
+def test_a_removed_job_is_said_and_comes_back_with_ctrl_z(start_app, aio):
+    """Delete took a job off the list without a word, and there was no way back."""
+    w = start_app(demo=True).window
+    w.picker.select_row(0)
+    w.form.prompt.setPlainText("The lantern drifts away over the water")
+    job = w.submit(w.form.request())[0]
+    aio.until(lambda: w.job_model.row_of(job.id) >= 0, 5, "the row")
+    w.activateWindow()
+    w.jobs.select_job(job.id)
+    w.jobs.view.setFocus()
+    aio.until(lambda: w.jobs.view.hasFocus(), 5, "the job list's focus")
+    QTest.keyClick(w.jobs.view, Qt.Key.Key_Delete)
+    aio.until(lambda: w.job_model.row_of(job.id) < 0, 5, "the row to go")
+    assert w.statusBar().currentMessage() == \
+        "Removed “The lantern drifts away over the water” from the list. Ctrl+Z brings it back."
+    QTest.keyClick(w.jobs.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    aio.until(lambda: w.job_model.row_of(job.id) >= 0, 5, "the row back")
+    assert w.jobs.selected_job().id == job.id and not w.job_model.job(job.id).hidden
+    assert w.statusBar().currentMessage() == "The job is back in the list."
