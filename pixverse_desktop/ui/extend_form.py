@@ -14,7 +14,7 @@ from pixverse_desktop.api.schemas import PROMPT_MAX, SEED_MAX, SEED_MIN, ExtendR
 from pixverse_desktop.api.validate import FAST_MOTION_RULE, extend_errors
 
 from .effect_picker import EffectPicker
-from .field_errors import FieldErrors, error_label
+from .field_errors import FieldErrors, column, error_label
 from .scroll_safe import ScrollSafeComboBox, ScrollSafeSpinBox
 from .presets import PresetBar
 from .video_list_model import SourceItem
@@ -149,30 +149,19 @@ class ExtendForm(QWidget):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        prompt_box = QWidget()
-        prompt_layout = QVBoxLayout(prompt_box)
-        prompt_layout.setContentsMargins(0, 0, 0, 0)
-        prompt_layout.setSpacing(2)
-        prompt_layout.addWidget(self.prompt)
-        prompt_layout.addWidget(self.counter)
-        self.fields.add(form, self.tr("Prompt"), prompt_box, "prompt")
+        self.fields.add(form, self.tr("Prompt"), column(self.prompt, self.counter)[0], "prompt")
         self.fields.add(form, self.tr("Negative"), self.negative, "negative_prompt")
-        self.fields.add(form, self.tr("Length"), self.fields.pair(self.duration, "duration", self.quality, "quality"), "")
+        length = self.fields.pair(self.duration, "duration", self.quality, "quality")
+        self.fields.add(form, self.tr("Length"), length, "")
         self.fields.add(form, self.tr("Look"), self.fields.pair(self.motion, "motion_mode", self.style, "style"), "")
         self.fields.add(form, self.tr("Seed"), seed_row, "seed")
         self.fields.add(form, self.tr("Effect"), self.effect, "template_id")
-        account_box = QWidget()
-        account_layout = QVBoxLayout(account_box)
-        account_layout.setContentsMargins(0, 0, 0, 0)
-        account_layout.setSpacing(2)
-        account_layout.addWidget(self.account)
         # A note, not an error: whether another account may extend a video is not documented.
         self.account_note = QLabel()
         self.account_note.setObjectName("Reason")
         self.account_note.setWordWrap(True)
         self.account_note.setVisible(False)
-        account_layout.addWidget(self.account_note)
-        self.fields.add(form, self.tr("Account"), account_box, "email")
+        self.fields.add(form, self.tr("Account"), column(self.account, self.account_note)[0], "email")
         self._errors["source"] = error_label()
 
         fields = QWidget()

@@ -16,7 +16,8 @@ def error_label() -> QLabel:
     return label
 
 
-def _column(*widgets: QWidget) -> tuple[QWidget, QVBoxLayout]:
+def column(*widgets: QWidget) -> tuple[QWidget, QVBoxLayout]:
+    """``widgets`` stacked tight in a box of their own (a field and what goes under it)."""
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
@@ -44,7 +45,7 @@ class FieldErrors:
         """``widget`` with its error label under it (``widget`` alone when ``name`` is empty)."""
         if not name:
             return widget
-        return _column(widget, self.label_for(name, shown or widget.accessibleName()))[0]
+        return column(widget, self.label_for(name, shown or widget.accessibleName()))[0]
 
     def add(self, form: QFormLayout, shown: str, widget: QWidget, name: str) -> None:
         form.addRow(shown, self.under(widget, name, shown))
@@ -53,7 +54,7 @@ class FieldErrors:
         """Two fields side by side, their errors under both at full width: in a half-width column a
         long one ("Fast motion is only available…") wrapped into three clipped lines and pushed its
         neighbour out of line."""
-        box, layout = _column()
+        box, layout = column()
         row = QHBoxLayout()
         row.addWidget(left, 1)
         row.addWidget(right, 1)

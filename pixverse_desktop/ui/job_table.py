@@ -216,10 +216,9 @@ class JobTable(QWidget):
         folder = os.path.dirname(job.local_path) if job is not None and job.local_path else self.library_dir
         if not folder:
             return
-        try:
-            os.makedirs(folder, exist_ok=True)   # the library is made by the first download
-        except OSError as exc:
-            self.message.emit(self.tr("Could not open %s: %s") % (folder, exc.strerror or exc))
+        problem = _made(folder)
+        if problem:
+            self.message.emit(self.tr("Could not open %s: %s") % (folder, problem))
             return
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(folder)):
             # No file manager answered: said, with the path, instead of nothing at all.
@@ -260,13 +259,9 @@ class JobTable(QWidget):
 
         name = Path(job.local_path).name if job.local_path else \
             result_file_name(job.request.prompt, job.video_id or job.id)
-        start = name
-        if self.library_dir:
-            try:   # the library is made by the first download: without it, Qt falls back to the cwd
-                os.makedirs(self.library_dir, exist_ok=True)
-                start = os.path.join(self.library_dir, name)
-            except OSError:
-                pass
+        # Without the library folder (made by the first download) Qt would fall back to the cwd.
+        library = self.library_dir
+        start = os.path.join(library, name) if library and not _made(library) else name
         dialog = QFileDialog(self, self.tr("Save video as"), start, self.tr("MP4 video (*.mp4)"))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("mp4")
@@ -286,3 +281,12 @@ class JobTable(QWidget):
             self.message.emit(self.tr("Could not save the video: %s") % (exc.strerror or exc))
             return
         self.message.emit(self.tr("Saved to %s") % target)
+
+
+def _made(folder: str) -> str:
+    """Makes ``folder`` if missing (the library is made by the first download); why not, or ""."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        return str(exc.strerror or exc)
+    return ""

@@ -22,6 +22,7 @@ from qasync import asyncSlot
 from pixverse_desktop.api.validate import FAST_MOTION_RULE
 from pixverse_desktop.storage.settings import OPTIONS, Settings
 
+from .field_errors import error_label
 from .presets import PresetsPage, PresetStore
 from .token_dialog import TokenDialog
 from .token_manager import TokenManager
@@ -118,10 +119,7 @@ class SettingsDialog(QDialog):
         library_row = QHBoxLayout()
         library_row.addWidget(self.library, 1)
         library_row.addWidget(self.browse_button)
-        self.library_error = QLabel()
-        self.library_error.setObjectName("FieldError")
-        self.library_error.setWordWrap(True)
-        self.library_error.setVisible(False)
+        self.library_error = error_label()
         self.library.textChanged.connect(lambda: self.library_error.setVisible(False))
         self.auto_download = QCheckBox(self.tr("Download every finished video into the library"))
         self.auto_download.setAccessibleName(self.tr("Download finished videos automatically"))

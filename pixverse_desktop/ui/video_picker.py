@@ -156,8 +156,6 @@ class VideoPicker(QWidget):
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
                        self.proxy.layoutChanged):
             signal.connect(self._update_state)
-        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
-                       self.proxy.layoutChanged):
             signal.connect(self._keep_chosen_selected)
         order = [self.account_box, self.refresh_button, self.filter_edit, self.status_box, self.view,
                  self.add_button, self.cancel_button]
@@ -235,26 +233,29 @@ class VideoPicker(QWidget):
         shown (the focus cursor with it), and nothing is when it is not (Qt's pick of a neighbour
         is undone: the highlight would name a video the form does not extend)."""
         self._moving = False
-        selected = self.view.selectionModel().selectedIndexes()
         if self.chosen_key is None:
             return
-        row = self.model.row_of(self.chosen_key)
-        index = self.proxy.mapFromSource(self.model.index(row)) if row >= 0 else QModelIndex()
+        selected = self.view.selectionModel().selectedIndexes()
+        index = self._shown_index(self.chosen_key)
         if index.isValid():
             if selected != [index]:
                 self.view.setCurrentIndex(index)   # selects it (single selection); same key: no signal
         elif selected:
             self.view.selectionModel().clearSelection()
 
-    def select_key(self, key: str) -> bool:
+    def _shown_index(self, key: str) -> QModelIndex:
+        """The list's index of the video ``key``; invalid if it is not loaded or a filter hides it."""
         row = self.model.row_of(key)
-        if row < 0:
+        return self.proxy.mapFromSource(self.model.index(row)) if row >= 0 else QModelIndex()
+
+    def select_key(self, key: str) -> bool:
+        if self.model.row_of(key) < 0:
             return False
-        proxy_index = self.proxy.mapFromSource(self.model.index(row))
+        proxy_index = self._shown_index(key)
         if not proxy_index.isValid():
             self.filter_edit.clear()
             self.status_box.setCurrentIndex(0)
-            proxy_index = self.proxy.mapFromSource(self.model.index(row))
+            proxy_index = self._shown_index(key)
         self.view.setCurrentIndex(proxy_index)
         self.view.scrollTo(proxy_index)
         return True

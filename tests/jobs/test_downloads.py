@@ -10,7 +10,7 @@ import pytest
 
 from pixverse_desktop.api import ExtendRequest, make_http_client
 from pixverse_desktop.jobs.downloads import DownloadError, Downloader
-from pixverse_desktop.jobs.models import JobState
+from pixverse_desktop.jobs.models import Job, JobState
 
 
 class Interrupted(Exception):
@@ -62,20 +62,7 @@ def test_only_http_urls_are_followed(tmp_path):
 
 def test_auto_download_saves_finished_results_into_the_library(sim_factory, harness, tmp_path):
     th = sim_factory()
-
-    async def main():
-        async with harness(th, auto_download=True) as h:
-            source = await h.seed_video("a@example.com")
-            job = h.engine.submit(ExtendRequest(prompt="../../escape attempt ✨", video_id=source))
-            await h.engine.wait_final(job.id, timeout=15)
-            for _ in range(500):
-                current = h.engine.get(job.id)
-                if current.local_path:
-                    return current
-                await asyncio.sleep(0.02)
-            raise AssertionError("no download")
-
-    job = asyncio.run(main())
+    job = _auto_downloaded(th, harness, "../../escape attempt ✨", lambda j: bool(j.local_path))
     assert job.state is JobState.COMPLETED
     saved = Path(job.local_path)
     assert saved.parent == (tmp_path / "library").resolve()
@@ -179,20 +166,24 @@ def test_a_result_that_cannot_be_saved_says_so_in_plain_words(sim_factory, harne
     message; now it says what went wrong and what to do, without Python's error codes."""
     (tmp_path / "library").write_text("a file where the library folder should be")
     th = sim_factory()
-
-    async def main():
-        async with harness(th, auto_download=True) as h:
-            source = await h.seed_video("a@example.com")
-            job = h.engine.submit(ExtendRequest(prompt="the lantern rises", video_id=source))
-            await h.engine.wait_final(job.id, timeout=15)
-            for _ in range(500):
-                current = h.engine.get(job.id)
-                if current.message.startswith("Done, but"):
-                    return current
-                await asyncio.sleep(0.02)
-            raise AssertionError(f"no failure said: {h.engine.get(job.id).message}")
-
-    job = asyncio.run(main())
+    job = _auto_downloaded(th, harness, "the lantern rises", lambda j: j.message.startswith("Done, but"))
     assert job.state is JobState.COMPLETED and not job.local_path
     assert job.message.startswith("Done, but not saved to the library: ")
     assert "Errno" not in job.message and "Save as…" in job.message and str(tmp_path / "library") in job.message
+
+
+def _auto_downloaded(th, harness, prompt: str, until) -> Job:
+    """Runs one job to the end with auto-download on; the job once ``until(job)`` holds."""
+    async def main():
+        async with harness(th, auto_download=True) as h:
+            source = await h.seed_video("a@example.com")
+            job = h.engine.submit(ExtendRequest(prompt=prompt, video_id=source))
+            await h.engine.wait_final(job.id, timeout=15)
+            for _ in range(500):
+                current = h.engine.get(job.id)
+                if until(current):
+                    return current
+                await asyncio.sleep(0.02)
+            raise AssertionError(f"not reached after the job ended: {h.engine.get(job.id).message}")
+
+    return asyncio.run(main())
