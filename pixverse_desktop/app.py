@@ -336,7 +336,7 @@ async def run(qapp: QApplication, options: AppOptions, errors: list[str]) -> int
             complete_at = await PaintWatch(window.form).wait()   # and the whole window, form included
             # Wall-clock times, so bench_startup measures to these paints, not to the process exit.
             print(f"smoke test ok: {rows} videos loaded and painted (painted_at={painted_at:.6f} "
-                  f"complete_at={complete_at:.6f})")
+                  f"complete_at={complete_at:.6f} painted_cpu_s={first.cpu_s:.4f})")
             return 1 if errors else 0
         await quit_requested
         return 0
