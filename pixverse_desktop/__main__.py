@@ -121,6 +121,33 @@ def _import_qt_free_layers() -> None:
     from pixverse_desktop.storage import secrets  # noqa: F401
 
 
+def _quicker_pyside_import_hook() -> None:
+    """PySide6's import hook (shibokensupport.feature, for its opt-in ``from __feature__ import``)
+    asks of every module imported after PySide6 whether it "uses PySide", by reading the module's
+    whole source through ``inspect.getsource`` and looking for the word "PySide6": ~100 modules and
+    15-20 ms before the first frame (the standard library's included). The answer only decides
+    whether a module may select features, and neither the standard library nor this app selects any:
+    for those the answer is given from the file's place, without reading it; every other module
+    (third-party code) is still read as before. Nothing changes if PySide6's internals differ."""
+    feature = sys.modules.get("shibokensupport.feature")
+    read_source = getattr(feature, "_mod_uses_pyside", None)
+    if read_source is None or getattr(read_source, "quick", False):
+        return
+    stdlib = os.path.dirname(os.__file__) + os.sep
+    ours = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+    def uses_pyside(module) -> bool:
+        path = getattr(module, "__file__", None) or ""
+        if path.startswith(ours):
+            return True   # as the source scan says of the ui layer; no feature is selected either way
+        if path.startswith(stdlib) and "-packages" not in path:   # not site-/dist-packages within it
+            return False
+        return read_source(module)
+
+    uses_pyside.quick = True  # type: ignore[attr-defined]
+    feature._mod_uses_pyside = uses_pyside
+
+
 QUIET_QT = "qt.multimedia.*.debug=false;qt.multimedia.*.info=false;qt.multimedia.symbolsresolver.warning=false"
 
 
@@ -131,7 +158,9 @@ def _run_window(args: argparse.Namespace, sim_process) -> int:
         # stay; --log-level DEBUG or a QT_LOGGING_RULES of one's own shows everything.
         os.environ.setdefault("QT_LOGGING_RULES", QUIET_QT)
     _import_qt_free_layers()
-    import qasync
+    import qasync   # loads PySide6.QtCore, and with it PySide6's import hook
+
+    _quicker_pyside_import_hook()
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication

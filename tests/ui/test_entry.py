@@ -85,6 +85,32 @@ def test_the_layers_imported_before_qt_stay_free_of_qt():
     assert not [name for name in loaded if name.startswith(("PySide6", "shiboken6"))]
 
 
+def test_pyside_s_import_hook_reads_no_source_of_the_standard_library_or_of_the_app():
+    """_quicker_pyside_import_hook: PySide6's hook asks of each newly imported module whether it uses
+    PySide6 by reading its source; the answers for the standard library and the app come from where
+    the file is, other modules are still read, and installing it twice wraps nothing twice. In a fresh
+    process, so this test session keeps PySide6's own hook."""
+    code = (
+        "import inspect, sys\n"
+        "import PySide6.QtCore\n"
+        "from pixverse_desktop.__main__ import _quicker_pyside_import_hook as quicker\n"
+        "feature = sys.modules['shibokensupport.feature']\n"
+        "quicker(); first = feature._mod_uses_pyside; quicker()\n"
+        "assert feature._mod_uses_pyside is first, 'installed twice'\n"
+        "import json, email.message, qasync, pixverse_desktop.ui.theme as theme, pixverse_desktop.jobs.models as models\n"
+        "reads = []\n"
+        "real = inspect.getsource\n"
+        "inspect.getsource = lambda obj: reads.append(obj.__name__) or real(obj)\n"
+        "answers = {m.__name__: feature._mod_uses_pyside(m) for m in (json, email.message, theme, models, qasync)}\n"
+        "print(answers, reads)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    answers, reads = result.stdout.strip().splitlines()[-1].rsplit("} ", 1)
+    assert answers + "}" == ("{'json': False, 'email.message': False, 'pixverse_desktop.ui.theme': True, "
+                             "'pixverse_desktop.jobs.models': True, 'qasync': True}")
+    assert reads == "['qasync']"   # only the third-party module's source was read, as PySide6 does
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_ctrl_c_or_sigterm_closes_the_window_cleanly_with_its_simulator(tmp_path, sig):
     """Ctrl+C in the terminal reaches the whole process group: the window must close (it stayed open
