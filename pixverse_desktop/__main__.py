@@ -5,18 +5,20 @@ Owns the one qasync event loop: everything network-bound is a coroutine on it, i
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import gc
-import logging
 import os
-import platform
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pixverse_desktop import COMMAND_SUMMARIES, __version__   # constants only (the cli loads httpx)
 
-log = logging.getLogger("pixverse_desktop")
+if TYPE_CHECKING:
+    import argparse
+    from pathlib import Path
+
+    from pixverse_desktop.simulator.process import SimulatorProcess
+
+# Only os and sys above: the demo's simulator is spawned before anything else is imported (see
+# _early_demo_simulator); argparse, asyncio, logging and the rest are imported where they are used.
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 FROZEN_SIMULATOR_FLAG = "--run-demo-simulator"   # simulator.process.FROZEN_FLAG (not imported: cost)
 
@@ -28,6 +30,9 @@ def _commands_help() -> str:
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
+    import argparse
+    from pathlib import Path
+
     parser = argparse.ArgumentParser(
         prog="pixverse-desktop", formatter_class=argparse.RawDescriptionHelpFormatter,
         usage="%(prog)s [options] [FILE ...]\n       %(prog)s COMMAND [options]   "
@@ -59,11 +64,16 @@ def _local_path(arg: str) -> str:
         from urllib.parse import unquote, urlparse
 
         arg = unquote(urlparse(arg).path)
+    from pathlib import Path
+
     return str(Path(arg).expanduser().absolute())
 
 
 def configure_logging(args: argparse.Namespace) -> Path:
     """The app's one log set-up: core.logs' rotating, token-redacting file in the platform log dir."""
+    import logging
+    import platform
+
     from PySide6 import __version__ as pyside_version
 
     from pixverse_desktop import __version__
@@ -72,28 +82,36 @@ def configure_logging(args: argparse.Namespace) -> Path:
     path = setup_logging(args.log_level, console=args.smoke_test)
     # system/release/machine, not platform.platform(): that one also reads the C library's version out
     # of the Python executable, 8 ms of every start for a log line.
-    log.info("PixVerse Desktop %s starting: Python %s, PySide6 %s, %s %s %s; log %s", __version__,
+    logging.getLogger("pixverse_desktop").info("PixVerse Desktop %s starting: Python %s, PySide6 %s, %s %s %s; log %s", __version__,
              platform.python_version(), pyside_version, platform.system(), platform.release(),
              platform.machine(), path)
     return path
 
 
-def _cli_commands() -> frozenset[str]:
-    try:
-        from pixverse_desktop import cli
-    except ImportError:  # a partial install without the command-line face
-        return frozenset()
-    return frozenset(cli.COMMANDS)
+def _early_demo_simulator(argv: list[str]) -> SimulatorProcess | None:
+    """The demo's simulator, spawned first thing: the child takes ~200 ms to listen, the window about
+    as long to import Qt and the app, and spawned after the entry point's own imports (asyncio alone
+    is ~50 ms) the window's first requests waited 30-55 ms for it in 4 of 10 starts (bench_startup).
+    Only for a plain ``--demo`` start of the window; an abbreviated flag is caught by run_gui."""
+    if "--demo" not in argv or {"-h", "--help", "--version"} & set(argv):
+        return None
+    from pixverse_desktop.simulator.process import SimulatorProcess
+
+    return SimulatorProcess.spawn()
 
 
-def run_gui(args: argparse.Namespace) -> int:
+def run_gui(args: argparse.Namespace, sim_process: SimulatorProcess | None = None) -> int:
+    import gc
+
     # No cyclic garbage collection while the app starts: its imports and window make ~70,000 objects
     # that live as long as the app, and the collector walked them again and again on the way (-40 to
     # -60 ms of start-up, bench_startup). Application.start freezes them and turns it back on.
     gc.disable()
-    sim_process = None
-    if args.demo:
-        # First, before Qt and the app load: the simulator then starts on the other core meanwhile.
+    if sim_process is not None and not args.demo:   # "--demo" was an argument's value after all
+        sim_process.stop()
+        sim_process = None
+    if args.demo and sim_process is None:
+        # Before Qt and the app load: the simulator then starts on the other core meanwhile.
         from pixverse_desktop.simulator.process import SimulatorProcess
 
         sim_process = SimulatorProcess.spawn()
@@ -152,6 +170,9 @@ QUIET_QT = "qt.multimedia.*.debug=false;qt.multimedia.*.info=false;qt.multimedia
 
 
 def _run_window(args: argparse.Namespace, sim_process) -> int:
+    import asyncio
+    import logging
+
     if args.log_level != "DEBUG":
         # Qt Multimedia tells the terminal at every start which optional libraries it did not find
         # (VA-API, PipeWire) and its FFmpeg version: ten lines that read like errors. Its real warnings
@@ -224,15 +245,25 @@ def main(argv: list[str] | None = None) -> None:
         from pixverse_desktop.simulator.__main__ import main as simulator_main
 
         sys.exit(simulator_main(argv[1:]))
-    if argv and not argv[0].startswith("-") and argv[0] in _cli_commands():
-        from pixverse_desktop import cli
-
+    if argv and argv[0] in COMMAND_SUMMARIES:
+        try:
+            from pixverse_desktop import cli
+        except ImportError as exc:   # a partial install without the command-line face
+            print(f"pixverse-desktop: the {argv[0]!r} command is not installed ({exc})", file=sys.stderr)
+            sys.exit(2)
         sys.exit(cli.main(argv))
     if argv and _mistyped_command(argv[0]):
         print(f"pixverse-desktop: no command {argv[0]!r}; the commands are {', '.join(COMMAND_SUMMARIES)} "
               "(without one, the window starts; files given to it are uploaded)", file=sys.stderr)
         sys.exit(2)
-    sys.exit(run_gui(parse_args(argv)))
+    simulator = _early_demo_simulator(argv)
+    try:
+        args = parse_args(argv)
+    except BaseException:   # --help's exit or a usage error: the child is not left to find out itself
+        if simulator is not None:
+            simulator.stop()
+        raise
+    sys.exit(run_gui(args, simulator))
 
 
 def _mistyped_command(arg: str) -> bool:

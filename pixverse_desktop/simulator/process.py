@@ -15,19 +15,17 @@ Importing this module is cheap (no aiohttp): the app imports it before Qt.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from typing import NamedTuple
 
 ANNOUNCE = "PIXVERSE_SIMULATOR_READY"
 # A frozen build (PyInstaller) has no ``-m``: its executable recognises this first argument instead.
 FROZEN_FLAG = "--run-demo-simulator"
 
 
-@dataclass(frozen=True)
-class Announcement:
+class Announcement(NamedTuple):   # not a dataclass: this module is imported first thing (no inspect)
     base_url: str
     token: str
     queue_seconds: float
@@ -71,6 +69,8 @@ class SimulatorProcess:
     def wait_ready(self) -> Announcement:
         if self.announcement is not None:
             return self.announcement
+        import json
+
         assert self._process.stdout is not None
         for line in self._process.stdout:   # ends when the child exits without announcing
             name, _, payload = line.partition(" ")

@@ -11,6 +11,7 @@ import time
 import psutil
 import pytest
 
+from pixverse_desktop import COMMAND_SUMMARIES
 from pixverse_desktop import __main__ as entry
 
 
@@ -65,6 +66,42 @@ def test_cli_commands_dispatch_to_the_cli(monkeypatch):
             entry.main([command, "--x"])
         assert stop.value.code == 7
     assert [argv[0] for argv in seen] == sorted(cli.COMMANDS)
+    assert set(COMMAND_SUMMARIES) == set(cli.COMMANDS)   # the entry point dispatches by the former
+
+
+def test_a_demo_start_spawns_its_simulator_before_loading_anything_heavy(monkeypatch):
+    """_early_demo_simulator: spawned before asyncio, argparse or Qt load (its readiness was waited
+    for otherwise); not for --help or --version, and stopped when the arguments turn out wrong."""
+    from pixverse_desktop.simulator import process
+
+    spawned, stopped = [], []
+
+    class FakeChild:
+        def stop(self):
+            stopped.append(self)
+
+    def spawn(*extra):
+        spawned.append(sorted(m for m in ("asyncio", "argparse", "PySide6", "httpx") if m in sys.modules))
+        return FakeChild()
+
+    monkeypatch.setattr(process.SimulatorProcess, "spawn", staticmethod(spawn))
+    assert entry._early_demo_simulator(["--version", "--demo"]) is None
+    assert entry._early_demo_simulator(["--smoke-test"]) is None
+    assert isinstance(entry._early_demo_simulator(["--demo", "--smoke-test"]), FakeChild)
+    with pytest.raises(SystemExit):
+        entry.main(["--demo", "--no-such-flag"])
+    assert len(spawned) == 2 and len(stopped) == 1   # the usage error stopped its child
+    code = ("import sys\n"
+            "from pixverse_desktop.simulator import process\n"
+            "def spawn(*extra):\n"
+            "    print(sorted(m for m in ('asyncio', 'argparse', 'PySide6', 'httpx') if m in sys.modules))\n"
+            "    raise SystemExit(0)\n"
+            "process.SimulatorProcess.spawn = staticmethod(spawn)\n"
+            "from pixverse_desktop.__main__ import main\n"
+            "main(['--demo', '--smoke-test'])\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[]"   # in a fresh process: spawned before any of them loaded
 
 
 def test_arguments():
