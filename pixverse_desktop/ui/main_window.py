@@ -6,7 +6,7 @@ import asyncio
 import logging
 import os
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QTextCursor
@@ -31,6 +31,9 @@ from .window_build import FRAME, build_steps
 from .window_dialogs import WindowDialogs
 from .video_list_model import SourceItem, VideoListModel
 from .video_picker import VideoPicker
+
+if TYPE_CHECKING:
+    from .player import PlayerWidget   # built after the first frame (window_build)
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +122,30 @@ class MainWindow(QMainWindow):
         pending, self._after_build = self._after_build, []
         for action in pending:
             action()
+
+    # -- layout ---------------------------------------------------------------------------------
+
+    def player_shown(self) -> bool:
+        return not self._cards["player"].isHidden()
+
+    def set_player_shown(self, shown: bool) -> None:
+        """View → Show the player. Without it the window fits half a 1920-pixel screen: its minimum
+        width is ~1100 px with the player's controls, ~800 without. Playing a result, Space or Alt+4
+        bring it back (show_player); hidden, it is paused, so nothing plays unseen."""
+        card = self._cards["player"]
+        self.actions_by_name["show_player"].setChecked(shown)
+        if shown != card.isHidden():
+            return
+        if not shown and self.complete:
+            self.player.pause()
+        card.setVisible(shown)   # shown again, the splitter gives it at least its minimum width
+        if self.complete:
+            self.state.schedule()
+
+    def show_player(self) -> PlayerWidget:
+        """The player, shown if it was hidden (for what is about to play or take the keys)."""
+        self.set_player_shown(True)
+        return self.player
 
     # -- start-up -------------------------------------------------------------------------------
 
@@ -236,7 +263,7 @@ class MainWindow(QMainWindow):
     def _source_selected(self, item: SourceItem) -> None:
         image = self.services.thumbnails.cached(item.thumbnail) if item.thumbnail else None
         self.form.set_source(item, image)
-        self.player.load(item.play_url, autoplay=self._autoplay)
+        self.player.load(item.play_url, autoplay=self._autoplay and self.player_shown())
 
     def _maybe_refresh_source_image(self, top, _bottom, roles=()) -> None:
         source = self.form.source
@@ -294,7 +321,7 @@ class MainWindow(QMainWindow):
 
     def play_job(self, job: Job) -> None:
         source = self._source_item(job)
-        self.player.load(job.local_path or job.result_url, compare_with=source.play_url if source else "")
+        self.show_player().load(job.local_path or job.result_url, compare_with=source.play_url if source else "")
 
     def extend_again(self, job: Job) -> None:
         """The finished job's result becomes the new source (a chained extension)."""

@@ -55,21 +55,23 @@ def handlers(w: "MainWindow") -> dict[str, Callable[[], object]]:
         "shortcuts": w.dialogs.shortcuts, "refresh": w.picker.refresh, "filter": w.focus_filter,
         "focus_videos": lambda: w.picker.view.setFocus(), "focus_form": later(lambda w: w.focus_prompt()),
         "focus_jobs": later(lambda w: w.jobs.view.setFocus()),
-        "focus_player": later(lambda w: w.player.play_button.setFocus()),
+        "focus_player": later(lambda w: w.show_player().play_button.setFocus()),
+        "show_player": lambda: w.set_player_shown(w.actions_by_name["show_player"].isChecked()),
         "extend": later(lambda w: w.form.trigger_extend()), "save_preset": later(lambda w: w.form.presets.ask_name()),
-        "play_pause": later(lambda w: w.player.toggle_play()), "frame_back": later(lambda w: w.player.step(-1)),
+        "play_pause": later(lambda w: w.show_player().toggle_play()), "frame_back": later(lambda w: w.player.step(-1)),
         "frame_next": later(lambda w: w.player.step(1)), "mute": later(lambda w: w.player.mute_button.toggle()),
         "loop": later(lambda w: w.player.loop_button.toggle()),
         "seek_back": later(lambda w: w.player.seek(-1000)), "seek_forward": later(lambda w: w.player.seek(1000)),
         "slower": later(lambda w: w.player.change_speed(-1)), "faster": later(lambda w: w.player.change_speed(1)),
-        "compare": later(lambda w: w.player.compare_button.isEnabled() and w.player.compare_button.toggle()),
+        "compare": later(lambda w: w.player.compare_button.isEnabled() and w.show_player().compare_button.toggle()),
     }
 
 
 MENUS = (
     (QT_TRANSLATE_NOOP("Menus", "&File"), ("add_video", "settings", None, "quit")),
     (QT_TRANSLATE_NOOP("Menus", "&View"),
-     ("refresh", "filter", None, "focus_videos", "focus_form", "focus_jobs", "focus_player")),
+     ("refresh", "filter", None, "focus_videos", "focus_form", "focus_jobs", "focus_player", None,
+      "show_player")),
     (QT_TRANSLATE_NOOP("Menus", "&Extend"), ("extend", "save_preset")),
     (QT_TRANSLATE_NOOP("Menus", "&Player"), ("play_pause", "frame_back", "frame_next", "seek_back",
                                              "seek_forward", None, "slower", "faster", None, "compare",
@@ -88,6 +90,10 @@ def build_menus(w: "MainWindow") -> dict[str, QAction]:
     actions["about"] = QAction(QCoreApplication.translate("Menus", "About PixVerse Desktop"), w)
     actions["about"].triggered.connect(lambda: w.dialogs.about())
     actions["about"].setMenuRole(QAction.MenuRole.AboutRole)
+    actions["show_player"].setCheckable(True)
+    actions["show_player"].setChecked(True)
+    actions["show_player"].setStatusTip(QCoreApplication.translate(
+        "Menus", "Without the player the window fits half of a wide screen; playing a result shows it again"))
     actions["settings"].setMenuRole(QAction.MenuRole.PreferencesRole)
     actions["quit"].setMenuRole(QAction.MenuRole.QuitRole)
     bar = w.menuBar()

@@ -148,7 +148,8 @@ class PlayerWidget(QWidget):
         self.volume.setAccessibleName(self.tr("Volume"))
         self.volume.setRange(0, 100)
         self.volume.setValue(80)
-        self.volume.setFixedWidth(80)
+        self.volume.setMinimumWidth(40)   # 80 where there is room; less in a half-screen window
+        self.volume.setMaximumWidth(80)
         self.volume.valueChanged.connect(lambda v: self.audio.setVolume(v / 100))
         self.audio.setVolume(0.8)
         self.speed = QComboBox()

@@ -49,6 +49,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("focus_form", QT_TRANSLATE_NOOP("Shortcuts", "Go to the prompt"), ("Alt+2",), "videos"),
     Shortcut("focus_jobs", QT_TRANSLATE_NOOP("Shortcuts", "Go to the jobs"), ("Alt+3",), "videos"),
     Shortcut("focus_player", QT_TRANSLATE_NOOP("Shortcuts", "Go to the player"), ("Alt+4",), "videos"),
+    Shortcut("show_player", QT_TRANSLATE_NOOP("Shortcuts", "Show the player"), ("Ctrl+Shift+P",), "videos"),
     Shortcut("extend", QT_TRANSLATE_NOOP("Shortcuts", "Extend the source video"),
              ("Ctrl+Return", "Ctrl+Enter"), "form"),
     Shortcut("save_preset", QT_TRANSLATE_NOOP("Shortcuts", "Save the form as a preset…"), ("Ctrl+Shift+S",),

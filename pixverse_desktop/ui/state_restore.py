@@ -66,6 +66,8 @@ class WindowStateKeeper(QObject):
             saved = self._bytes(key)
             if saved is not None:
                 splitter.restoreState(saved)
+        if self.settings.state("player_hidden", "") == "1":
+            w.set_player_shown(False)
 
     def restore_form(self) -> None:
         values = default_values(self.settings)
@@ -133,6 +135,7 @@ class WindowStateKeeper(QObject):
         s.set_state("window_state", w.saveState())
         s.set_state("splitter_main", w.splitter.saveState())
         s.set_state("splitter_top", w.top_splitter.saveState())
+        s.set_state("player_hidden", "" if w.player_shown() else "1")
         values = form_values(w.form)
         s.set_state("form", json.dumps(values))
         s.set("account", values.get("email") or "")

@@ -68,6 +68,9 @@ class VideoPicker(QWidget):
         self.account_box.setToolTip(self.tr("Which PixVerse account's videos to show"))
         self.account_box.setVisible(False)
         self.account_box.currentIndexChanged.connect(self._account_picked)
+        # As wide as the address where there is room; narrower (elided) in a window tiled to half a
+        # screen, where the full width set the whole window's minimum (see window_build).
+        self.account_box.setMinimumWidth(110)
         self.refresh_button = QToolButton()
         self.refresh_button.setIcon(glyph("refresh"))
         self.refresh_button.setToolTip(self.tr("Refresh the list (F5)"))

@@ -91,6 +91,7 @@ def build_steps(w: "MainWindow") -> Iterator[str | None]:
     w.actions_by_name = build_menus(w)
     _build_toolbar(w)
     w.status_label = QLabel(s.status_text)
+    w.status_label.setToolTip(s.status_text)   # all of it, where a narrow window cuts the line off
     w.statusBar().addWidget(w.status_label, 1)
     w._keys = KeysForControls(w)   # from the first frame: a focused list keeps its letters
     w.state = WindowStateKeeper(w)

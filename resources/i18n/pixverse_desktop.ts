@@ -166,34 +166,34 @@
         <location filename="../../pixverse_desktop/ui/extend_form.py" line="+43"/>
         <location line="+93"/>
         <location line="+2"/>
-        <location line="+241"/>
+        <location line="+230"/>
         <source>Extend</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-326"/>
+        <location line="-315"/>
         <source>Source thumbnail</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+189"/>
+        <location line="+178"/>
         <source>No source chosen: pick a video on the left or add a local one.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-181"/>
+        <location line="-170"/>
         <source>What happens next? e.g. the camera pulls back to reveal…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+94"/>
+        <location line="+88"/>
         <source>Prompt</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-87"/>
+        <location line="-81"/>
         <source>What to avoid (optional)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -269,12 +269,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+76"/>
+        <location line="+71"/>
         <source>Seed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-74"/>
+        <location line="-69"/>
         <source>Random</source>
         <translation type="unfinished"></translation>
     </message>
@@ -285,12 +285,12 @@
     </message>
     <message>
         <location line="+10"/>
-        <location line="+76"/>
+        <location line="+65"/>
         <source>Account</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-76"/>
+        <location line="-65"/>
         <source>Any account</source>
         <translation type="unfinished"></translation>
     </message>
@@ -358,12 +358,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+14"/>
         <source>Negative</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Length</source>
         <translation type="unfinished"></translation>
     </message>
@@ -378,7 +378,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+78"/>
         <source>Uploaded file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -496,7 +496,7 @@
 <context>
     <name>FieldErrors</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/field_errors.py" line="+40"/>
+        <location filename="../../pixverse_desktop/ui/field_errors.py" line="+41"/>
         <source>%s error</source>
         <translation type="unfinished"></translation>
     </message>
@@ -580,7 +580,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
         <source>Could not open %s: %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -590,7 +590,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+40"/>
         <source>Save video as</source>
         <translation type="unfinished"></translation>
     </message>
@@ -600,7 +600,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-26"/>
+        <location line="-22"/>
         <source>This video cannot be downloaded.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -610,7 +610,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+35"/>
         <source>Could not save the video: %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -747,7 +747,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/main_window.py" line="+70"/>
+        <location filename="../../pixverse_desktop/ui/main_window.py" line="+73"/>
         <source>%s — Demo</source>
         <translation type="unfinished"></translation>
     </message>
@@ -787,7 +787,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pixverse_desktop/ui/main_window.py" line="+87"/>
+        <location filename="../../pixverse_desktop/ui/main_window.py" line="+111"/>
         <source>Not a video file this app can upload: %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -816,7 +816,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+37"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -826,7 +826,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>&amp;Extend</source>
         <translation type="unfinished"></translation>
     </message>
@@ -851,7 +851,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
+        <source>Without the player the window fits half of a wide screen; playing a result shows it again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Menu bar</source>
         <translation type="unfinished"></translation>
     </message>
@@ -914,7 +919,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Playback speed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1087,7 +1092,7 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/settings_dialog.py" line="+61"/>
+        <location filename="../../pixverse_desktop/ui/settings_dialog.py" line="+62"/>
         <location line="+1"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
@@ -1143,24 +1148,24 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+136"/>
+        <location line="+133"/>
         <source>The token is kept in the OS keyring, never in the settings file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-127"/>
+        <location line="-124"/>
         <source>API token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+27"/>
+        <location line="+24"/>
         <location line="+120"/>
         <source>Library folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-144"/>
+        <location line="-141"/>
         <source>Browse…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1170,7 +1175,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+7"/>
         <source>Download every finished video into the library</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1480,6 +1485,11 @@
     <message>
         <location line="+1"/>
         <source>Go to the player</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show the player</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1839,7 +1849,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
         <source>Refresh the list (F5)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1911,12 +1921,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+160"/>
+        <location line="+161"/>
         <source>Add a local video</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-159"/>
+        <location line="-160"/>
         <source>Upload a video file from this computer (or drop one on the window)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1936,7 +1946,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+69"/>
         <source>Loading videos…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1971,7 +1981,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+75"/>
         <source>Videos (%s)</source>
         <translation type="unfinished"></translation>
     </message>

@@ -199,3 +199,42 @@ def test_filters_and_account_switch(start_app, aio):
     assert w.picker.proxy.rowCount() == 0
     assert set(w.form.account.itemData(i) for i in range(w.form.account.count())) == \
         {None, "one@example.com", "two@example.com"}
+
+
+def test_the_player_can_be_hidden_for_a_half_screen_window_and_comes_back_to_play(start_app, aio):
+    """View → Show the player (Ctrl+Shift+P): with the player the window needs ~1100 px, too wide for
+    half of a 1920 px screen; without it, it fits. Hidden it is paused; the choice is remembered; Play
+    on a finished job (or Space) brings it back, with room, although the layout was saved without it
+    (the splitter saves a hidden panel at width 0)."""
+    app = start_app(demo=True)
+    w = app.window
+    action = w.actions_by_name["show_player"]
+    assert action.isChecked() and w.player_shown()
+    assert w.minimumSizeHint().width() > 960                # with the player: no half of a 1920 screen
+    w.picker.select_row(0)
+    w.player.toggle_play()
+    aio.until(lambda: w.player.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState, 10, "playing")
+    QTest.keySequence(w, action.shortcut())
+    assert not w.player_shown() and not action.isChecked()
+    assert w.player.player.playbackState() != QMediaPlayer.PlaybackState.PlayingState   # nothing plays unseen
+    # the minimum the window enforces (its layout's, set once the layout has run again)
+    aio.until(lambda: w.minimumWidth() <= 960, 5, "the window's minimum to follow")
+    w.resize(960, 900)
+    aio.until(lambda: w.width() == 960, 5, "the narrow window")
+    w.picker.select_row(1)                                  # a new source: loaded, not played, while hidden
+    assert w.player.player.playbackState() != QMediaPlayer.PlaybackState.PlayingState
+    aio.run(app.stop())                                     # saves the layout, player hidden
+
+    second = start_app(demo=True)
+    w2 = second.window
+    assert not w2.player_shown() and not w2.actions_by_name["show_player"].isChecked()
+    assert w2.width() <= 960          # restored narrow (offscreen's 800 px screen may trim it further)
+    w2.form.prompt.setPlainText("The balloon drifts higher")
+    job = w2.submit(w2.form.request())[0]
+    aio.until(lambda: _row_state(w2, job.id) is JobState.COMPLETED, 20, "the job to complete")
+    w2.jobs.select_job(job.id)
+    w2.jobs.actions_by_name["play"].trigger()
+    assert w2.player_shown() and w2.actions_by_name["show_player"].isChecked()
+    aio.until(lambda: w2.player.width() >= w2.player.minimumSizeHint().width(), 5, "room for the player")
+    aio.until(lambda: w2.player.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState, 20,
+              "the result playing")
