@@ -7,7 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
-from PySide6.QtCore import QSize, QSortFilterProxyModel, Qt, QUrl, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMenu, QTableView, QToolButton,
@@ -48,7 +48,7 @@ class JobTable(QWidget):
         self.view.setShowGrid(False)
         self.view.setWordWrap(False)
         self.view.setTabKeyNavigation(False)   # Tab leaves the table (arrows move inside): no focus trap
-        self.view.setIconSize(QSize(64, 36))
+        self.view.setIconSize(JobTableModel.ICON_SIZE)
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setDefaultSectionSize(44)
         self.view.setItemDelegateForColumn(COLUMNS.index("progress"), ProgressDelegate(self.view))

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import OrderedDict
 from datetime import datetime
 from typing import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QT_TRANSLATE_NOOP, Qt, QTimer
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QSize, QT_TRANSLATE_NOOP, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QImage
 
 from pixverse_desktop.api.errors import ErrorKind
 from pixverse_desktop.jobs.models import Job, JobState
@@ -54,6 +56,8 @@ def parameters_text(job: Job) -> str:
 
 
 class JobTableModel(QAbstractTableModel):
+    ICON_SIZE = QSize(64, 36)   # the source thumbnail's size in the table (JobTable sets it on its view)
+    ICONS_KEPT = 64
     JobRole = Role + 1
     ProgressRole = Role + 2
     StateRole = Role + 3
@@ -72,6 +76,7 @@ class JobTableModel(QAbstractTableModel):
         self._index: dict[str, int] = {}
         self._jobs: dict[str, Job] = {}
         self._thumb_pending: set[str] = set()
+        self._icons: OrderedDict[tuple[str, int], QImage] = OrderedDict()
         self._shown_progress: dict[str, int | None] = {}   # job id -> percentage the last tick showed
         self._timer = QTimer(self)
         self._timer.setInterval(tick_ms)
@@ -250,7 +255,25 @@ class JobTableModel(QAbstractTableModel):
         if image is None and url not in self._thumb_pending and not self.thumbnails.has_failed(url):
             self._thumb_pending.add(url)
             asyncio.ensure_future(self._fetch_thumbnail(url))
-        return image
+        return self._icon(url, image) if image is not None else None
+
+    def _icon(self, url: str, image: QImage) -> QImage:
+        """The thumbnail at ICON_SIZE, made once: a QImage decoration is drawn at its own size (the
+        view's icon size only scales icons), so the 320x180 thumbnail showed as a cropped corner of
+        itself. Sharp on the sharpest screen."""
+        key = (url, image.cacheKey())
+        icon = self._icons.get(key)
+        if icon is not None:
+            self._icons.move_to_end(key)
+            return icon
+        ratio = QGuiApplication.instance().devicePixelRatio()
+        icon = image.scaled(self.ICON_SIZE * ratio, Qt.AspectRatioMode.KeepAspectRatio,
+                            Qt.TransformationMode.SmoothTransformation)
+        icon.setDevicePixelRatio(ratio)
+        self._icons[key] = icon
+        while len(self._icons) > self.ICONS_KEPT:
+            self._icons.popitem(last=False)
+        return icon
 
     async def _fetch_thumbnail(self, url: str) -> None:
         try:

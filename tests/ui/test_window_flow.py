@@ -238,3 +238,20 @@ def test_the_player_can_be_hidden_for_a_half_screen_window_and_comes_back_to_pla
     aio.until(lambda: w2.player.width() >= w2.player.minimumSizeHint().width(), 5, "room for the player")
     aio.until(lambda: w2.player.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState, 20,
               "the result playing")
+
+
+def test_a_job_s_source_thumbnail_is_scaled_to_the_table_s_icon_size(start_app, aio):
+    """A QImage decoration is drawn at its own size: the 320x180 thumbnail showed as a cropped corner
+    of itself in the 64x36 cell (found by a new-user pass)."""
+    from PySide6.QtCore import QSizeF
+
+    w = start_app(demo=True).window
+    w.picker.select_row(0)
+    w.form.prompt.setPlainText("The balloon drifts higher")
+    job = w.submit(w.form.request())[0]
+    cell = w.job_model.index(w.job_model.row_of(job.id), 0)
+    image = aio.until(lambda: cell.data(Qt.ItemDataRole.DecorationRole), 10, "the source's thumbnail")
+    assert QSizeF(w.job_model.ICON_SIZE) == image.deviceIndependentSize()
+    assert w.jobs.view.iconSize() == w.job_model.ICON_SIZE
+    full = w.services.thumbnails.cached(w.form.source.thumbnail)
+    assert full is not None and full.width() > 2 * image.deviceIndependentSize().width()   # it was scaled
