@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QApplication, QMainWindow
 from qasync import asyncSlot
 
 from pixverse_desktop import APP_NAME
@@ -130,14 +130,17 @@ class MainWindow(QMainWindow):
 
     def set_player_shown(self, shown: bool) -> None:
         """View → Show the player. Without it the window fits half a 1920-pixel screen: its minimum
-        width is ~1100 px with the player's controls, ~800 without. Playing a result, Space or Alt+4
-        bring it back (show_player); hidden, it is paused, so nothing plays unseen."""
+        width is ~1100 px with the player's controls, ~800 without. Playing a result, Alt+4 or any
+        player key bring it back (show_player); hidden, it is paused, so nothing plays unseen."""
         card = self._cards["player"]
         self.actions_by_name["show_player"].setChecked(shown)
         if shown != card.isHidden():
             return
         if not shown and self.complete:
             self.player.pause()
+        focus = QApplication.focusWidget()
+        if not shown and focus is not None and card.isAncestorOf(focus):
+            self.picker.view.setFocus()   # not to the top of the window, where Qt would send it
         card.setVisible(shown)   # shown again, the splitter gives it at least its minimum width
         if self.complete:
             self.state.schedule()

@@ -71,11 +71,16 @@ def build_steps(w: "MainWindow") -> Iterator[str | None]:
     top.addWidget(card(w.picker))
     top.addWidget(w._cards["player"])
     top.addWidget(w._cards["form"])
+    # No panel can be dragged to nothing: a collapsed list had no way back but a 4-px handle, and a
+    # splitter saves a hidden panel (View → Show the player) at width 0, which a restart restored as
+    # collapsed, so the player came back invisible (new-user pass).
+    top.setChildrenCollapsible(False)
     top.setSizes([480, 600, 400])
     top.setStretchFactor(1, 1)
     top.setObjectName("TopSplitter")
     w.top_splitter = top
     main = QSplitter(Qt.Orientation.Vertical)
+    main.setChildrenCollapsible(False)
     main.addWidget(top)
     main.addWidget(w._cards["jobs"])
     main.setSizes([600, first_jobs_height(w.height())])

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtTest import QTest
 
@@ -214,15 +215,26 @@ def test_the_player_can_be_hidden_for_a_half_screen_window_and_comes_back_to_pla
     w.picker.select_row(0)
     w.player.toggle_play()
     aio.until(lambda: w.player.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState, 10, "playing")
+    w.player.play_button.setFocus()
     QTest.keySequence(w, action.shortcut())
     assert not w.player_shown() and not action.isChecked()
+    assert QApplication.focusWidget() is w.picker.view      # the focus left the hidden player for the videos
     assert w.player.player.playbackState() != QMediaPlayer.PlaybackState.PlayingState   # nothing plays unseen
     # the minimum the window enforces (its layout's, set once the layout has run again)
     aio.until(lambda: w.minimumWidth() <= 960, 5, "the window's minimum to follow")
     w.resize(960, 900)
     aio.until(lambda: w.width() == 960, 5, "the narrow window")
+    w.actions_by_name["mute"].trigger()                     # M: any player key brings it back
+    assert w.player_shown() and w.player.mute_button.isChecked()
+    aio.sleep(0.3)   # shown for a moment, as a person would see it (hidden again at once, Qt warns)
+    QTest.keySequence(w, action.shortcut())
+    assert not w.player_shown()
     w.picker.select_row(1)                                  # a new source: loaded, not played, while hidden
     assert w.player.player.playbackState() != QMediaPlayer.PlaybackState.PlayingState
+    sizes = w.top_splitter.sizes()
+    w.top_splitter.setSizes([sizes[0] + 40, 0, sizes[2] - 40])   # a handle moved while it is hidden
+    w.splitter.setSizes([5000, 0])                          # no panel can be dragged to nothing
+    aio.until(lambda: w.jobs.height() >= w.jobs.minimumSizeHint().height() > 0, 5, "the job list kept")
     aio.run(app.stop())                                     # saves the layout, player hidden
 
     second = start_app(demo=True)
