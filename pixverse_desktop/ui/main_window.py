@@ -129,9 +129,9 @@ class MainWindow(QMainWindow):
         return not self._cards["player"].isHidden()
 
     def set_player_shown(self, shown: bool) -> None:
-        """View → Show the player. Without it the window fits half a 1920-pixel screen: its minimum
-        width is ~1100 px with the player's controls, ~800 without. Playing a result, Alt+4 or any
-        player key bring it back (show_player); hidden, it is paused, so nothing plays unseen."""
+        """View → Show the player. In a narrow window it sits above the form (right_splitter); hidden,
+        the form has all that room. Playing a result, Alt+4 or any player key bring it back
+        (show_player); hidden, it is paused, so nothing plays unseen."""
         card = self._cards["player"]
         self.actions_by_name["show_player"].setChecked(shown)
         if shown != card.isHidden():
@@ -142,6 +142,7 @@ class MainWindow(QMainWindow):
         if not shown and focus is not None and card.isAncestorOf(focus):
             self.picker.view.setFocus()   # not to the top of the window, where Qt would send it
         card.setVisible(shown)   # shown again, the splitter gives it at least its minimum width
+        self.right_splitter.fit()   # and above the form if the window is too narrow for both side by side
         if self.complete:
             self.state.schedule()
 

@@ -62,7 +62,8 @@ class WindowStateKeeper(QObject):
         state = self._bytes("window_state")
         if state is not None:
             w.restoreState(state)
-        for key, splitter in (("splitter_main", w.splitter), ("splitter_top", w.top_splitter)):
+        for key, splitter in (("splitter_main", w.splitter), ("splitter_top", w.top_splitter),
+                              ("splitter_right", w.right_splitter)):
             saved = self._bytes(key)
             if saved is not None:
                 splitter.restoreState(saved)
@@ -123,6 +124,7 @@ class WindowStateKeeper(QObject):
         w.picker.sourceSelected.connect(self.schedule)
         w.splitter.splitterMoved.connect(self.schedule)
         w.top_splitter.splitterMoved.connect(self.schedule)
+        w.right_splitter.splitterMoved.connect(self.schedule)
 
     def schedule(self, *_args) -> None:
         self._timer.start()
@@ -135,6 +137,7 @@ class WindowStateKeeper(QObject):
         s.set_state("window_state", w.saveState())
         s.set_state("splitter_main", w.splitter.saveState())
         s.set_state("splitter_top", w.top_splitter.saveState())
+        s.set_state("splitter_right", w.right_splitter.saveState())
         s.set_state("player_hidden", "" if w.player_shown() else "1")
         values = form_values(w.form)
         s.set_state("form", json.dumps(values))

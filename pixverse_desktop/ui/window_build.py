@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QSplitter, QToolBar, QVBoxLayout, 
 from pixverse_desktop import APP_NAME
 
 from .account_banner import AccountBanner
+from .adaptive_splitter import AdaptiveSplitter
 from .form_values import apply_form_values, preset_values
 from .menus import build_menus
 from .shortcuts import KeysForControls
@@ -67,15 +68,24 @@ def build_steps(w: "MainWindow") -> Iterator[str | None]:
     # The other panels' cards, empty until those panels are built (same sizes: nothing moves).
     w._cards = {name: card(QWidget()) for name in ("player", "form", "jobs")}
     w._cards["form"].setMinimumWidth(FORM_MIN_WIDTH + 2 * CARD_MARGIN)   # as wide as it will be
+    # The player above the form where the window is too narrow for them side by side (see
+    # adaptive_splitter): the whole window then fits half of a wide screen.
+    right = AdaptiveSplitter()
+    right.setChildrenCollapsible(False)
+    right.addWidget(w._cards["player"])
+    right.addWidget(w._cards["form"])
+    right.setSizes([600, 400])
+    right.setStretchFactor(0, 1)
+    right.setObjectName("PlayerFormSplitter")
+    w.right_splitter = right
     top = QSplitter(Qt.Orientation.Horizontal)
-    top.addWidget(card(w.picker))
-    top.addWidget(w._cards["player"])
-    top.addWidget(w._cards["form"])
     # No panel can be dragged to nothing: a collapsed list had no way back but a 4-px handle, and a
     # splitter saves a hidden panel (View → Show the player) at width 0, which a restart restored as
     # collapsed, so the player came back invisible (new-user pass).
     top.setChildrenCollapsible(False)
-    top.setSizes([480, 600, 400])
+    top.addWidget(card(w.picker))
+    top.addWidget(right)
+    top.setSizes([480, 1000])
     top.setStretchFactor(1, 1)
     top.setObjectName("TopSplitter")
     w.top_splitter = top

@@ -1,0 +1,84 @@
+"""A splitter that puts its panels side by side where they fit, one above the other where they do not.
+
+The player and the form share the window's right-hand part: side by side they need ~800 px, which with
+the video list made the whole window ~1100 px wide at the least, too wide for half of a 1920 px screen
+beside a browser (new-user pass). In a narrower window the player now sits above the form instead; as
+soon as the window is wide enough again, they go back side by side, each orientation keeping the sizes
+the person gave it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QSplitter, QWidget
+
+WIDE = Qt.Orientation.Horizontal
+STACKED = Qt.Orientation.Vertical
+
+
+def min_width(widget: QWidget) -> int:
+    """What a layout gives ``widget`` at the least: its own minimum width if set, else its hint's."""
+    return widget.minimumWidth() or widget.minimumSizeHint().width()
+
+
+class AdaptiveSplitter(QSplitter):
+    STACKED_SHARES = (45, 55)   # first panel above, the rest below, until the person moves the handle
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(WIDE, parent)
+        self._sizes: dict[Qt.Orientation, list[int]] = {}
+
+    def _shown(self) -> list[QWidget]:
+        return [self.widget(i) for i in range(self.count()) if not self.widget(i).isHidden()]
+
+    def side_by_side_width(self) -> int:
+        shown = self._shown()
+        return sum(map(min_width, shown)) + self.handleWidth() * max(0, len(shown) - 1)
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as stacked needs in either orientation, so the window can be made that narrow;
+        side by side, a width below what that needs turns the splitter (resizeEvent)."""
+        hint = super().minimumSizeHint()
+        if self.orientation() == WIDE:
+            hint.setWidth(max((min_width(w) for w in self._shown()), default=0))
+        return hint
+
+    def fit(self, width: int | None = None) -> None:
+        """Side by side if ``width`` (the current width by default) holds every shown panel at its
+        minimum width, else stacked. Called as it is resized, and when a panel is shown or hidden.
+        Before stacking, it takes the width it lacks from the panel before it in the parent splitter
+        (the video list) down to that panel's minimum: a narrower window first narrows the list."""
+        width = self.width() if width is None else width
+        lacking = self.side_by_side_width() - width
+        if lacking > 0 and self._borrow(lacking):
+            return   # the parent resizes this splitter again, wide enough
+        wanted = WIDE if lacking <= 0 else STACKED
+        if wanted == self.orientation():
+            return
+        self._sizes[self.orientation()] = self.sizes()
+        self.setOrientation(wanted)
+        sizes = self._sizes.get(wanted)
+        if sizes is None and wanted == STACKED:
+            first = self.height() * self.STACKED_SHARES[0] // sum(self.STACKED_SHARES)
+            sizes = [first] + [(self.height() - first) // max(1, self.count() - 1)] * (self.count() - 1)
+        if sizes is not None:
+            self.setSizes(sizes)
+        self.updateGeometry()
+
+    def _borrow(self, lacking: int) -> bool:
+        parent = self.parentWidget()
+        if not isinstance(parent, QSplitter) or parent.orientation() != WIDE or parent.indexOf(self) < 1:
+            return False
+        mine, theirs = parent.indexOf(self), parent.indexOf(self) - 1
+        donor = parent.widget(theirs)
+        sizes = parent.sizes()
+        if sizes[theirs] - lacking < min_width(donor):
+            return False
+        sizes[theirs] -= lacking
+        sizes[mine] += lacking
+        parent.setSizes(sizes)
+        return True
+
+    def resizeEvent(self, event) -> None:
+        self.fit(event.size().width())
+        super().resizeEvent(event)
