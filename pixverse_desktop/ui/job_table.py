@@ -55,11 +55,13 @@ class JobTable(QWidget):
         self.view.setItemDelegateForColumn(COLUMNS.index("status"), StatusDelegate(self.view))
         header = self.view.horizontalHeader()
         header.setHighlightSections(False)
-        widths = {"source": 76, "prompt": 280, "parameters": 190, "status": 230, "elapsed": 60,
-                  "progress": 140}
+        widths = {"source": 76, "parameters": 180, "status": 200, "elapsed": 60, "progress": 140}
         for name, width in widths.items():
             self.view.setColumnWidth(COLUMNS.index(name), width)
-        header.setSectionResizeMode(COLUMNS.index("message"), QHeaderView.ResizeMode.Stretch)
+        # The prompt and the message share what is left: in a window half a screen wide a fixed 280 px
+        # prompt pushed the progress and the message (why a job failed) out of sight (new-user pass).
+        for name in ("prompt", "message"):
+            header.setSectionResizeMode(COLUMNS.index(name), QHeaderView.ResizeMode.Stretch)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.doubleClicked.connect(lambda _i: self.play())

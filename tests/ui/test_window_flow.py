@@ -223,6 +223,8 @@ def test_in_a_half_screen_window_the_player_sits_above_the_form(start_app, aio):
     for panel in (w.player, w.form, w.picker):                 # each keeps its minimum, nothing cut off
         assert panel.width() >= panel.minimumSizeHint().width() and panel.height() > 100, panel
     assert w.player.mapTo(w, QPoint(0, w.player.height())).y() <= w.form.mapTo(w, QPoint(0, 0)).y()   # above
+    view = w.jobs.view                                      # every job column in sight, message included
+    aio.until(lambda: view.horizontalHeader().length() <= view.viewport().width(), 5, "the job columns fitted")
     w.resize(1480, 900)
     aio.until(lambda: w.right_splitter.orientation() == Qt.Orientation.Horizontal, 5, "side by side again")
 
