@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton, QAbstractItemView, QApplication, QComboBox, QDialog, QDialogButtonBox, QHeaderView, QLabel,
     QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
+
+from .state_restore import within_screen
 
 CONTEXT = "Shortcuts"
 
@@ -160,7 +162,8 @@ class ShortcutsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Keyboard shortcuts"))
         self.setAccessibleName(self.tr("Keyboard shortcuts"))
-        self.resize(560, 720)
+        # 720 px tall was clipped on a 768 px laptop screen under a panel (new-user pass); it scrolls.
+        self.resize(within_screen(QSize(560, 720), parent.screen() if parent is not None else self.screen()))
         intro = QLabel(self.tr("Tab and Shift+Tab move between controls; arrow keys move inside lists."))
         intro.setObjectName("Muted")
         intro.setWordWrap(True)

@@ -27,14 +27,20 @@ FIRST_RUN_SIZE = QSize(1480, 920)
 SCREEN_SHARE = 0.92   # of the screen's free area at most: room for the title bar and the frame
 
 
+def within_screen(size: QSize, screen) -> QSize:
+    """``size``, but never larger than the free part of ``screen`` (less room for a title bar and frame):
+    window managers do not shrink a window that hangs off the screen."""
+    if screen is None:
+        return QSize(size)
+    free = screen.availableGeometry().size()
+    return size.boundedTo(QSize(int(free.width() * SCREEN_SHARE), int(free.height() * SCREEN_SHARE)))
+
+
 def first_run_size(screen) -> QSize:
     """The window's size before any was saved: roomy on a large screen, but never larger than the
-    screen it opens on (on a 1366x768 laptop 1480x920 hung off the bottom and the right, and window
-    managers do not shrink it). The window's minimum size still wins on a screen smaller than that."""
-    if screen is None:
-        return QSize(FIRST_RUN_SIZE)
-    free = screen.availableGeometry().size()
-    return FIRST_RUN_SIZE.boundedTo(QSize(int(free.width() * SCREEN_SHARE), int(free.height() * SCREEN_SHARE)))
+    screen it opens on (on a 1366x768 laptop 1480x920 hung off the bottom and the right). The window's
+    minimum size still wins on a screen smaller than that."""
+    return within_screen(FIRST_RUN_SIZE, screen)
 
 
 class WindowStateKeeper(QObject):

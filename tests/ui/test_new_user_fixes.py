@@ -194,6 +194,16 @@ def test_the_first_window_fits_its_screen():
     assert first_jobs_height(760) == 210
 
 
+def test_the_keyboard_shortcuts_dialog_fits_a_laptop_screen(qapp, monkeypatch):
+    """Its 720 px were clipped on a 768 px screen under a panel (new-user pass); the list scrolls."""
+    from pixverse_desktop.ui.shortcuts import ShortcutsDialog
+
+    monkeypatch.setattr(ShortcutsDialog, "screen", lambda self: _Screen(1366, 738))
+    dialog = ShortcutsDialog()
+    assert (dialog.width(), dialog.height()) == (560, int(738 * 0.92))
+    dialog.deleteLater()
+
+
 def test_a_first_run_window_is_no_taller_than_the_screen(start_app, aio):
     app = start_app(demo=True)   # a fresh data dir: nothing saved, a first run (offscreen: an 800x800 screen)
     w = app.window
