@@ -48,6 +48,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("refresh", QT_TRANSLATE_NOOP("Shortcuts", "Refresh the video list"), ("F5",), "videos"),
     Shortcut("filter", QT_TRANSLATE_NOOP("Shortcuts", "Filter the videos"), ("Ctrl+F",), "videos"),
     Shortcut("focus_videos", QT_TRANSLATE_NOOP("Shortcuts", "Go to the videos"), ("Alt+1",), "videos"),
+    Shortcut("video_prompt", QT_TRANSLATE_NOOP("Shortcuts", "Write the prompt for the selected video (in the "
+                                                            "video list)"), ("Return", "Enter"), "videos", _LOCAL),
     Shortcut("focus_form", QT_TRANSLATE_NOOP("Shortcuts", "Go to the prompt"), ("Alt+2",), "videos"),
     Shortcut("focus_jobs", QT_TRANSLATE_NOOP("Shortcuts", "Go to the jobs"), ("Alt+3",), "videos"),
     Shortcut("focus_player", QT_TRANSLATE_NOOP("Shortcuts", "Go to the player"), ("Alt+4",), "videos"),

@@ -20,6 +20,7 @@ from .account_banner import AccountBanner
 from .adaptive_splitter import AdaptiveSplitter
 from .form_values import apply_form_values, preset_values
 from .menus import build_menus
+from . import shortcuts
 from .shortcuts import KeysForControls
 from .state_restore import WindowStateKeeper
 from .video_picker import VideoPicker
@@ -153,6 +154,8 @@ def build_steps(w: "MainWindow") -> Iterator[str | None]:
     w.banner.enterTokenRequested.connect(w.replace_token)
     w.banner.retryRequested.connect(w._retry_account)
     w.picker.sourceSelected.connect(w._source_selected)
+    # Enter on a video: on to its prompt (a keyboard user had nothing to press there; Alt+2 was needed).
+    w.picker.view.addAction(shortcuts.make_action(w.picker.view, "video_prompt", w.focus_prompt))
     w.picker.accountError.connect(w._account_error)
     w.form.extendRequested.connect(w.submit)
     w.jobs.playRequested.connect(w.play_job)

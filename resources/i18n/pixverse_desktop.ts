@@ -505,7 +505,7 @@
     <name>JobTable</name>
     <message>
         <location filename="../../pixverse_desktop/ui/job_table.py" line="+43"/>
-        <location line="+43"/>
+        <location line="+45"/>
         <source>Jobs</source>
         <translation type="unfinished"></translation>
     </message>
@@ -623,7 +623,7 @@
 <context>
     <name>JobTableModel</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/job_table_model.py" line="+81"/>
+        <location filename="../../pixverse_desktop/ui/job_table_model.py" line="+86"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
@@ -663,13 +663,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-186"/>
-        <location line="+187"/>
+        <location line="-189"/>
+        <location line="+190"/>
         <source>Waiting for a free slot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-189"/>
+        <location line="-192"/>
         <source>Waiting to send</source>
         <translation type="unfinished"></translation>
     </message>
@@ -714,7 +714,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+138"/>
+        <location line="+141"/>
         <source>Account: %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -752,7 +752,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pixverse_desktop/ui/window_build.py" line="+111"/>
+        <location filename="../../pixverse_desktop/ui/window_build.py" line="+128"/>
         <source>Preset applied: %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -762,7 +762,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+49"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
@@ -787,7 +787,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pixverse_desktop/ui/main_window.py" line="+111"/>
+        <location filename="../../pixverse_desktop/ui/main_window.py" line="+115"/>
         <source>Not a video file this app can upload: %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -816,7 +816,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+41"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1413,7 +1413,7 @@
 <context>
     <name>Shortcuts</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/shortcuts.py" line="+32"/>
+        <location filename="../../pixverse_desktop/ui/shortcuts.py" line="+34"/>
         <source>Application</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1474,6 +1474,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Write the prompt for the selected video (in the video list)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Go to the prompt</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1592,7 +1597,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Tab and Shift+Tab move between controls; arrow keys move inside lists.</source>
         <translation type="unfinished"></translation>
     </message>

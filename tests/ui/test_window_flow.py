@@ -292,3 +292,13 @@ def test_a_job_s_source_thumbnail_is_scaled_to_the_table_s_icon_size(start_app, 
     assert w.jobs.view.iconSize() == w.job_model.ICON_SIZE
     full = w.services.thumbnails.cached(w.form.source.thumbnail)
     assert full is not None and full.width() > 2 * image.deviceIndependentSize().width()   # it was scaled
+
+
+def test_enter_on_a_video_goes_on_to_its_prompt(start_app, aio):
+    """A keyboard user picking a video with the arrows had nothing to press there (new-user pass)."""
+    w = start_app(demo=True).window
+    w.picker.view.setFocus()
+    w.picker.select_row(1)
+    QTest.keyClick(w.picker.view, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is w.form.prompt
+    assert w.form.source is not None and w.form.source.key == w.video_model.index(1, 0).data(w.video_model.KeyRole)
