@@ -45,8 +45,9 @@ def card(widget: QWidget, margins: int = CARD_MARGIN) -> QFrame:
 def first_jobs_height(window_height: int) -> int:
     """The job list's first height (a saved layout replaces it): 280 px in a roomy window; in a short
     one (a 768 px laptop screen) the videos, player and form above keep ~550 px and the jobs get what
-    is left, at least ~3 rows, instead of keeping 280 px while the form scrolls."""
-    return max(150, min(280, window_height - 550))
+    is left, instead of keeping 280 px while the form scrolls; but at least two rows under the column
+    headers (150 px showed one and a half; new-user pass)."""
+    return max(200, min(280, window_height - 550))
 
 
 def _fill(frame: QFrame, panel: QWidget) -> None:

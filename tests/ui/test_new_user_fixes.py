@@ -190,7 +190,7 @@ def test_the_first_window_fits_its_screen():
     assert first_run_size(_Screen(1366, 740)) == QSize(1256, 680)         # a laptop, panel taken off
     assert first_run_size(None) == QSize(1480, 920)
     # and the job list gives up height first: the form above keeps ~550 px
-    assert (first_jobs_height(920), first_jobs_height(680), first_jobs_height(500)) == (280, 150, 150)
+    assert (first_jobs_height(920), first_jobs_height(680), first_jobs_height(500)) == (280, 200, 200)
     assert first_jobs_height(760) == 210
 
 
@@ -211,7 +211,9 @@ def test_a_first_run_window_is_no_taller_than_the_screen(start_app, aio):
     assert w.height() <= free.height() * 0.92 + 1
     assert w.width() == max(w.minimumWidth(), int(free.width() * 0.92))   # the minimum wins here
     top, jobs = w.splitter.sizes()
-    assert top > jobs and jobs >= 140
+    assert top > jobs and jobs >= 200
+    view = w.jobs.view   # two whole rows in sight under the column headers
+    assert view.viewport().height() >= 2 * view.verticalHeader().defaultSectionSize()
 
 
 def test_the_demo_says_its_jobs_do_not_outlive_it(start_app):
