@@ -9,7 +9,7 @@ the person gave it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtWidgets import QSplitter, QWidget
 
 WIDE = Qt.Orientation.Horizontal
@@ -32,8 +32,8 @@ class AdaptiveSplitter(QSplitter):
         return [self.widget(i) for i in range(self.count()) if not self.widget(i).isHidden()]
 
     def side_by_side_width(self) -> int:
-        shown = self._shown()
-        return sum(map(min_width, shown)) + self.handleWidth() * max(0, len(shown) - 1)
+        widths = [min_width(w) for w in self._shown()]
+        return sum(widths) + self.handleWidth() * max(0, len(widths) - 1)
 
     def minimumSizeHint(self) -> QSize:
         """As narrow as stacked needs in either orientation, so the window can be made that narrow;
@@ -82,3 +82,11 @@ class AdaptiveSplitter(QSplitter):
     def resizeEvent(self, event) -> None:
         self.fit(event.size().width())
         super().resizeEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        """Also when a panel's minimum width changes (a panel put into its card, which Qt shows a moment
+        later; a saved layout restored): the width the splitter has may no longer hold them all."""
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.fit()
+        return handled
