@@ -138,6 +138,7 @@ class Application:
             setattr(config, key, value)
         self.store = JobStore.open(data_dir)
         self.engine = JobEngine(self.client, self.store, config, downloader=Downloader(self.http, library))
+        self.engine.load()   # the job list shows every journal job from its first frame, token or not
         cache_dir = data_dir / "thumbnails" if o.demo else paths.cache_dir() / "thumbnails"
         ratio = self.qapp.primaryScreen().devicePixelRatio() if self.qapp.primaryScreen() else 1.0
         self.thumbnails = ThumbnailCache(self.http, cache_dir, tile=tile_shape(ratio))

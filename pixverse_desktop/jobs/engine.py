@@ -75,6 +75,7 @@ class JobEngine:
         self._parked: dict[str | None, AccountProblem] = {}  # lane -> why submissions wait (None: every lane)
         self._wake = asyncio.Event()
         self._started = False
+        self._loaded = False   # the journal read (load)
         self.closing = False
         self._typical: dict[str, float] = {}  # account -> smoothed seconds from acceptance to final
 
@@ -216,15 +217,23 @@ class JobEngine:
 
     # -- life cycle -----------------------------------------------------------------------------
 
+    def load(self) -> None:
+        """The journal's jobs, read without sending anything: the window lists them before the token is
+        at hand (from a keyring that may still be locked). start() loads them too; once is enough."""
+        if self._loaded:
+            return
+        self._loaded = True
+        for job in self.store.all():
+            self._jobs[job.id] = job
+        for job in self.store.unfinished():  # hidden but unfinished jobs still run
+            self._jobs.setdefault(job.id, job)
+
     async def start(self) -> None:
         if self._started:
             return
         self._started = True
         self.closing = False
-        for job in self.store.all():
-            self._jobs[job.id] = job
-        for job in self.store.unfinished():  # hidden but unfinished jobs still run
-            self._jobs.setdefault(job.id, job)
+        self.load()
         await self.refresh_accounts()
         unknown = [j for j in self._jobs.values() if j.state is JobState.SUBMITTING]
         if unknown:

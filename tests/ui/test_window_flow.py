@@ -9,6 +9,7 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtTest import QTest
+from keyring.backend import KeyringBackend
 
 from pixverse_desktop.jobs.models import JobState
 
@@ -321,3 +322,57 @@ def test_a_layout_saved_side_by_side_opens_stacked_in_a_narrow_window(start_app,
     assert w2.width() <= 960
     assert w2.right_splitter.orientation() == Qt.Orientation.Vertical
     assert w2.player.width() >= w2.player.minimumSizeHint().width()
+
+
+class _MemoryKeyring(KeyringBackend):
+    """A keyring that answers at once: the app's keyring path (not USEAPI_TOKEN), without a desktop."""
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, user):
+        return self.items.get((service, user))
+
+    def set_password(self, service, user, password):
+        self.items[(service, user)] = password
+
+    def delete_password(self, service, user):
+        self.items.pop((service, user), None)
+
+
+def test_past_jobs_are_listed_after_a_restart_with_the_token_in_the_keyring(start_app, sim_thread, aio,
+                                                                          monkeypatch):
+    """With the token in the keyring (the usual case) the window was built before the engine read its
+    journal, and every past job, finished or failed, was missing from the list after a restart
+    (new-user pass); with USEAPI_TOKEN they were there."""
+    import keyring
+
+    from pixverse_desktop import KEYRING_SERVICE
+    from pixverse_desktop.storage.secrets import TOKEN_ACCOUNT
+
+    from .conftest import TOKEN, sim_config
+
+    memory = _MemoryKeyring()
+    memory.set_password(KEYRING_SERVICE, TOKEN_ACCOUNT, TOKEN)
+    monkeypatch.setattr(keyring, "get_keyring", lambda: memory)
+    previous = keyring.core.get_keyring()
+    keyring.set_keyring(memory)
+    try:
+        th = sim_thread(sim_config())
+        app = start_app(api_base=th.base_url)
+        assert app.tokens.where == "keyring"
+        w = app.window
+        w.picker.select_row(0)
+        w.form.prompt.setPlainText("The balloon drifts higher")
+        done = w.submit(w.form.request())[0]
+        aio.run(app.engine.wait_final(done.id, 30), 35)
+        aio.run(app.stop())
+
+        second = start_app(api_base=th.base_url)
+        assert second.tokens.where == "keyring"
+        assert second.window.job_model.row_of(done.id) is not None
+        assert second.window.job_model.job(done.id).state is JobState.COMPLETED
+    finally:
+        keyring.set_keyring(previous)
