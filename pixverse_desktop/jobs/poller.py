@@ -96,8 +96,8 @@ class AccountPoller:
 
         Until the account has a typical job duration, a tenth of the youngest job's age (short at
         first, longer for long jobs). Once it has one, the poll lands when the soonest job is expected
-        to finish; overdue jobs are polled at a tenth of how late they are. Never more often than
-        ``poll_min_s`` nor less often than ``poll_max_s``.
+        to finish; overdue jobs are polled a tenth of how late they are after the last poll. Never more
+        often than ``poll_min_s`` nor less often than ``poll_max_s``.
         """
         low, high = self.engine.config.poll_min_s, self.engine.config.poll_max_s
         started = [j.accepted_at or j.created_at for j in active]
@@ -109,7 +109,10 @@ class AccountPoller:
             return last + backoff.poll_interval(now - max(started), low, high)
         due = min(started) + typical
         if due <= now:
-            due = now + backoff.poll_interval(now - due, 0.0, high)
+            # Counted from the last poll, not from now: from now, every wake-up of this loop moved the
+            # poll further away, and an overdue job waited the full poll_max_s (a finished job shown
+            # ~9 s late; new-user pass).
+            return last + backoff.poll_interval(now - due, low, high)
         return min(max(due, last + low), last + high)
 
     async def _tick(self, active: list[Job]) -> float | None:

@@ -131,6 +131,30 @@ def test_an_expected_duration_times_the_first_polls_until_one_is_learned(tmp_pat
     assert engine.typical_duration("a@x.io") == 100.0 and engine.typical_duration("b@x.io") == 21.0
 
 
+def test_an_overdue_job_is_polled_soon_however_often_the_poller_wakes(tmp_path):
+    """The poller's loop recomputes its next poll at every wake-up (short waits while the job is
+    overdue). That time moved with the clock, so it was never reached, and an overdue job was first
+    polled poll_max_s after the last poll: results showed ~9 s after they were ready (new-user pass)."""
+    from pixverse_desktop.jobs.engine import EngineConfig, JobEngine
+    from pixverse_desktop.jobs.poller import AccountPoller
+    from pixverse_desktop.jobs.store import JobStore
+
+    start = 1_000_000.0
+    overdue = Job(id="j", request=ExtendRequest(prompt="p", video_id="v"), state=JobState.GENERATING,
+                  accepted_at=start, created_at=start, account="a@x.io")
+    engine = JobEngine(client=None, store=JobStore.open(tmp_path),
+                       config=EngineConfig(poll_min_s=2.0, poll_max_s=20.0, expected_job_s=11.0))
+    poller = AccountPoller(engine, "a@x.io")
+    poller._last_poll = start + 11.0         # polled when it was due: still generating
+    now = start + 11.0
+    while True:                              # the loop: wait until the poll is due, waking early at times
+        delay = poller._next_poll_at([overdue], now) - now
+        if delay <= 0:
+            break
+        now += min(delay, 0.3)
+    assert now - (start + 11.0) == pytest.approx(2.0, abs=0.31)   # poll_min_s after the last poll, not 20 s
+
+
 def test_a_poll_lets_the_event_loop_run_between_batches_of_job_updates():
     """Each update is a journal write and a table update; forty in one turn froze the window."""
     import asyncio
