@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
@@ -27,6 +27,7 @@ FIELDS = ("prompt", "negative_prompt", "source", "duration", "quality", "motion_
 
 
 class ExtendForm(QWidget):
+    RESEND_AFTER_MS = 1000
     extendRequested = Signal(object, int)   # ExtendRequest, number of variations
     edited = Signal()                       # any field changed (the window saves the form, debounced)
 
@@ -138,6 +139,14 @@ class ExtendForm(QWidget):
         self.extend_button.setAccessibleName(self.tr("Extend"))
         self.extend_button.setToolTip(self.tr("Extend the source video (Ctrl+Enter)"))
         self.extend_button.clicked.connect(self.trigger_extend)
+        # The same request again within a moment of a send (a double-click, a repeated Ctrl+Enter) is
+        # not a second job: it was charged twice (new-user pass). The button says "Sent" meanwhile; any
+        # change to the form makes it a new request, sent at once.
+        self._last_sent: tuple[ExtendRequest, int] | None = None
+        self._just_sent = QTimer(self)
+        self._just_sent.setSingleShot(True)
+        self._just_sent.setInterval(self.RESEND_AFTER_MS)
+        self._just_sent.timeout.connect(self.validate)
         self.reason = QLabel()
         self.reason.setObjectName("Reason")
         self.reason.setWordWrap(True)
@@ -365,9 +374,11 @@ class ExtendForm(QWidget):
         self.prompt.setProperty("invalid", "prompt" in errors and "prompt" in self._touched)
         self.prompt.style().polish(self.prompt)
         n = self.variations.value()
-        self.extend_button.setText(self.tr("Extend") if n == 1 else self.tr("Extend ×%d") % n)
         valid = not errors
-        self.extend_button.setEnabled(valid)
+        sent = valid and self._just_sent.isActive() and self._last_sent == (self.request(), n)
+        self.extend_button.setText(self.tr("Sent") if sent else
+                                   self.tr("Extend") if n == 1 else self.tr("Extend ×%d") % n)
+        self.extend_button.setEnabled(valid and not sent)
         if valid:
             self.reason.setText(self.tr("Ready. Ctrl+Enter extends."))
         else:
@@ -391,7 +402,13 @@ class ExtendForm(QWidget):
     def trigger_extend(self) -> None:
         self._show_all = True
         if self.validate():
-            self.extendRequested.emit(self.request(), self.variations.value())
+            sending = (self.request(), self.variations.value())
+            if self._just_sent.isActive() and sending == self._last_sent:
+                return
+            self._last_sent = sending
+            self._just_sent.start()
+            self.extendRequested.emit(*sending)
+            self.validate()
             return
         # The first error in sight: below the fold, only the reason line said it.
         shown = [label for label in self._errors.values() if not label.isHidden()]

@@ -114,7 +114,7 @@
 <context>
     <name>Application</name>
     <message>
-        <location filename="../../pixverse_desktop/app.py" line="+263"/>
+        <location filename="../../pixverse_desktop/app.py" line="+264"/>
         <source>Demo mode: a simulated PixVerse service at %s — no token, no network, no credits spent. Demo jobs and uploads start afresh at every launch.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -163,37 +163,37 @@
 <context>
     <name>ExtendForm</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/extend_form.py" line="+43"/>
+        <location filename="../../pixverse_desktop/ui/extend_form.py" line="+44"/>
         <location line="+93"/>
         <location line="+2"/>
-        <location line="+230"/>
+        <location line="+241"/>
         <source>Extend</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-315"/>
+        <location line="-326"/>
         <source>Source thumbnail</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+178"/>
+        <location line="+186"/>
         <source>No source chosen: pick a video on the left or add a local one.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-170"/>
+        <location line="-178"/>
         <source>What happens next? e.g. the camera pulls back to reveal…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+88"/>
+        <location line="+96"/>
         <source>Prompt</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-81"/>
+        <location line="-89"/>
         <source>What to avoid (optional)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -238,12 +238,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-56"/>
+        <location line="-57"/>
         <source>Enter a seed, or tick Random</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+58"/>
         <source>Fast motion</source>
         <translation type="unfinished"></translation>
     </message>
@@ -269,12 +269,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+71"/>
+        <location line="+79"/>
         <source>Seed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-69"/>
+        <location line="-77"/>
         <source>Random</source>
         <translation type="unfinished"></translation>
     </message>
@@ -285,12 +285,12 @@
     </message>
     <message>
         <location line="+10"/>
-        <location line="+65"/>
+        <location line="+73"/>
         <source>Account</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-65"/>
+        <location line="-73"/>
         <source>Any account</source>
         <translation type="unfinished"></translation>
     </message>
@@ -358,7 +358,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+22"/>
         <source>Negative</source>
         <translation type="unfinished"></translation>
     </message>
@@ -393,12 +393,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+20"/>
+        <source>Sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Extend ×%d</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Ready. Ctrl+Enter extends.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -752,7 +757,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pixverse_desktop/ui/window_build.py" line="+128"/>
+        <location filename="../../pixverse_desktop/ui/window_build.py" line="+129"/>
         <source>Preset applied: %s</source>
         <translation type="unfinished"></translation>
     </message>

@@ -376,3 +376,24 @@ def test_past_jobs_are_listed_after_a_restart_with_the_token_in_the_keyring(star
         assert second.window.job_model.job(done.id).state is JobState.COMPLETED
     finally:
         keyring.set_keyring(previous)
+
+
+def test_a_double_click_on_extend_sends_one_job(start_app, aio):
+    """Two clicks 80 ms apart sent two identical jobs, each charged (new-user pass); for more than
+    one, there are variations. The button says it was sent, and is ready again a moment later."""
+    w = start_app(demo=True).window
+    w.picker.select_row(0)
+    w.form.prompt.setPlainText("The fox jumps")
+    QTest.mouseDClick(w.form.extend_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(w.form.extend_button, Qt.MouseButton.LeftButton)
+    QTest.keyClick(w.form.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert w.job_model.rowCount() == 1
+    assert w.form.extend_button.text() == "Sent" and not w.form.extend_button.isEnabled()
+    aio.until(w.form.extend_button.isEnabled, 3, "the button ready again")
+    assert w.form.extend_button.text() == "Extend"
+    QTest.mouseClick(w.form.extend_button, Qt.MouseButton.LeftButton)   # a deliberate second send
+    assert w.job_model.rowCount() == 2
+    w.form.prompt.setPlainText("The fox lands")             # a changed form is a new request, at once
+    assert w.form.extend_button.isEnabled()
+    QTest.mouseClick(w.form.extend_button, Qt.MouseButton.LeftButton)
+    assert w.job_model.rowCount() == 3
