@@ -178,5 +178,8 @@ class TokenDialog(QDialog):
         """Shows the dialog without blocking the loop; True once a token is in place."""
         done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self.finished.connect(lambda result: done.done() or done.set_result(result))
+        # Typing or pasting at once goes into the token field; the link in the text above came first in
+        # the focus chain, so a Ctrl+V did nothing (new-user pass).
+        self.edit.setFocus(Qt.FocusReason.OtherFocusReason)
         self.open()
         return await done == QDialog.DialogCode.Accepted

@@ -67,6 +67,7 @@ def test_first_run_without_keyring_offers_a_session_token(qapp, aio, sim_thread,
     try:
         dialog = aio.until(lambda: _dialog(qapp), 15, "the token dialog")
         aio.until(dialog.session_button.isVisible, 5, "the session-only offer")
+        assert dialog.focusWidget() is dialog.edit              # a paste goes straight into the field
         assert "No usable keyring" in dialog.backend_label.text()
         assert "where do I get one?" in dialog.intro.text() and "useapi.net" in dialog.intro.text()
         dialog.show_box.setChecked(True)
