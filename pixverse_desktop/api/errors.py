@@ -134,8 +134,8 @@ class AccountPendingError(ApiError):
 
     @property
     def user_message(self) -> str:
-        return (f"{self.title} (password changed or account on hold). Nothing will work on it until you "
-                f"update it with POST /accounts/{{email}} on useapi.net ({ACCOUNTS_HELP_URL}).")
+        return (f"{self.title} (its password was changed, or it is on hold). Nothing works on it until its "
+                f"details are updated on useapi.net; how: {ACCOUNTS_HELP_URL}")
 
 
 class Transient(ApiError):

@@ -7,9 +7,12 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton
 
-from pixverse_desktop.api.errors import ACCOUNTS_HELP_URL, TOKEN_HELP_URL, Unauthorized
+from pixverse_desktop.api.errors import (
+    ACCOUNTS_HELP_URL, TOKEN_HELP_URL, AccountPendingError, InsufficientCredits, Unauthorized,
+)
 
 CREDITS_URL = "https://app.pixverse.ai"
+_TITLES = (Unauthorized.title, AccountPendingError.title, InsufficientCredits.title)
 
 
 class AccountBanner(QFrame):
@@ -59,21 +62,23 @@ class AccountBanner(QFrame):
                           '<a href="%s">Where do I get one?</a>') % TOKEN_HELP_URL
             self.action.setText(self.tr("Enter token…"))
         elif kind == "unauthorized":
-            if message.startswith(Unauthorized.title):   # the fix follows: do not say it twice
-                message = Unauthorized.title + "."
             fix = self.tr('Enter a valid token. <a href="%s">Where do I get one?</a>') % TOKEN_HELP_URL
             self.action.setText(self.tr("Enter token…"))
         elif kind == "pending_error":
-            fix = self.tr('To clear it, update the account on useapi.net with POST /accounts/{email} '
-                          '(<a href="%s">how</a>), then press Try again.') % ACCOUNTS_HELP_URL
+            fix = self.tr('Update the account\'s details on useapi.net (<a href="%s">how</a>), then press Try '
+                          'again.') % ACCOUNTS_HELP_URL
             self.action.setText(self.tr("Try again"))
         elif kind == "credits":
-            fix = self.tr('Top up at <a href="%s">pixverse.ai</a> or pick another account, then retry '
-                          'the job.') % CREDITS_URL
+            fix = self.tr('Top up at <a href="%s">pixverse.ai</a> or choose another account, then press Try '
+                          'again (and Retry on a job that failed).') % CREDITS_URL
             self.action.setText(self.tr("Try again"))
         else:
             fix = ""
             self.action.setText(self.tr("Try again"))
+        # What is wrong, from the error's title; how to fix it, from the banner's own line with its
+        # links (the error's message says the fix too, in plain text: shown both, it read twice).
+        title = next((t for t in _TITLES if message.startswith(t)), None)
+        message = title + "." if title else message
         self.text.setText(f"{who}{html.escape(message)}<br><span>{fix}</span>")
         self.action.setAccessibleName(self.action.text())
         self.show()

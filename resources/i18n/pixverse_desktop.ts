@@ -53,7 +53,7 @@
 <context>
     <name>AccountBanner</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/account_banner.py" line="+22"/>
+        <location filename="../../pixverse_desktop/ui/account_banner.py" line="+25"/>
         <source>Account problem</source>
         <translation type="unfinished"></translation>
     </message>
@@ -83,31 +83,31 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
         <source>Enter a valid token. &lt;a href=&quot;%s&quot;&gt;Where do I get one?&lt;/a&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-4"/>
-        <location line="+5"/>
+        <location line="+3"/>
+        <source>Update the account&apos;s details on useapi.net (&lt;a href=&quot;%s&quot;&gt;how&lt;/a&gt;), then press Try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Top up at &lt;a href=&quot;%s&quot;&gt;pixverse.ai&lt;/a&gt; or choose another account, then press Try again (and Retry on a job that failed).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-9"/>
+        <location line="+3"/>
         <source>Enter token…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>To clear it, update the account on useapi.net with POST /accounts/{email} (&lt;a href=&quot;%s&quot;&gt;how&lt;/a&gt;), then press Try again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <location line="+4"/>
         <location line="+3"/>
         <source>Try again</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="-5"/>
-        <source>Top up at &lt;a href=&quot;%s&quot;&gt;pixverse.ai&lt;/a&gt; or pick another account, then retry the job.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

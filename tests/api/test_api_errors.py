@@ -158,7 +158,7 @@ def test_596_pending_error():
                     await call
                 error = caught.value
                 assert error.status == 596 and error.kind is ErrorKind.ACCOUNT and not error.retryable
-                assert "pending error" in error.user_message and "POST /accounts/" in error.user_message
+                assert "pending error" in error.user_message and "useapi.net" in error.user_message
                 assert_clean(error)
     run(main())
 

@@ -104,7 +104,7 @@ def test_a_596_account_stops_the_job_and_parks_the_rest(sim_factory, harness):
 
     final, second, problems, posts = asyncio.run(main())
     assert final.state is JobState.FAILED and final.error_status == 596
-    assert "pending error" in final.message and "POST /accounts" in final.message
+    assert "pending error" in final.message and "updated on useapi.net" in final.message
     assert second.state is JobState.PENDING  # parked, not sent, not lost
     assert posts == 1
     assert [(p.email, p.kind) for p in problems] == [("held@example.com", "pending_error")]
