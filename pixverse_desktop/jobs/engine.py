@@ -359,7 +359,8 @@ class JobEngine:
                 return
             # The POST may have been accepted: look for it rather than sending it again.
             self.publish(job.evolve(message="No clear answer from the service; checking whether it "
-                                            "received the job…", error_kind=ErrorKind.TRANSIENT))
+                                            "received the job…", error_kind=ErrorKind.TRANSIENT,
+                                    error_status=exc.status))
             self._spawn(reconcile_unknown(self, [job], delay=self.config.reconcile_delay_s), f"reconcile {job.id}")
             return
         self.publish(job.evolve(state=JobState.FAILED, message=exc.user_message, error_kind=exc.kind,

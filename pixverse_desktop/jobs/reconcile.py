@@ -93,10 +93,13 @@ async def reconcile_unknown(engine: "JobEngine", jobs: list[Job], delay: float =
                 continue
             video = found.get(job.id)
             if video is None:
+                # Said as it happened: an error answer (a 503 while the service was down) is not a lost one.
+                what = (f"The service answered this job with an error (HTTP {current.error_status})"
+                        if current.error_status else "The service's answer to this job was lost")
                 engine.publish(current.evolve(
                     state=JobState.NEEDS_ATTENTION, finished_at=engine.clock(), error_kind=ErrorKind.JOB,
-                    message="The service's answer to this job was lost and it is not among your "
-                            "videos, so it was probably not charged. Use Retry to send it again."))
+                    message=f"{what} and it is not among your videos, so it was probably not charged. "
+                            "Use Retry to send it again."))
                 continue
             adopted = current.evolve(state=JobState.QUEUED, video_id=video.video_id,
                                      account=video.email or current.account, accepted_at=engine.clock(),

@@ -180,8 +180,29 @@ def test_a_dropped_submit_is_reconciled_never_resent(sim_factory, harness):
     final = asyncio.run(main())
     # The simulator dropped the connection before taking the job: nothing charged, nothing re-sent.
     assert final.state is JobState.NEEDS_ATTENTION and "Retry" in final.message
+    assert "answer to this job was lost" in final.message
     assert len(th.sim.api_requests("/videos/extend-v3", "POST")) == 1
     assert charges(th) == []
+
+
+def test_a_submit_answered_503_is_reconciled_and_says_so(sim_factory, harness):
+    """A 5xx may come after the job was taken (an upstream failure), so it is looked for, not resent;
+    the message says the service answered with an error, not that the answer was lost (new-user pass)."""
+    th = sim_factory()
+    th.call(lambda: th.sim.state.faults.add("error", status=503, count=1, method="POST",
+                                            path="/videos/extend-v3"))
+
+    async def main():
+        async with harness(th) as h:
+            source = await h.seed_video("a@example.com")
+            job = h.engine.submit(ExtendRequest(prompt="service down", video_id=source))
+            return await h.engine.wait_final(job.id, timeout=10)
+
+    final = asyncio.run(main())
+    assert final.state is JobState.NEEDS_ATTENTION
+    assert final.message.startswith("The service answered this job with an error (HTTP 503) and it is not "
+                                    "among your videos")
+    assert len(th.sim.api_requests("/videos/extend-v3", "POST")) == 1 and charges(th) == []
 
 
 def test_unknown_status_is_shown_and_polling_continues(sim_factory, harness):
