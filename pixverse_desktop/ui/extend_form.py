@@ -247,6 +247,7 @@ class ExtendForm(QWidget):
             self.source_label.setText(f"<b>{kind}</b><br>{text}")
             self.set_source_image(image)
         self._external.pop("source", None)
+        self.message.setVisible(False)   # the service's word on the previous source's job
         self.validate()
 
     def set_source_image(self, image: QImage | None) -> None:

@@ -275,6 +275,12 @@ class MainWindow(QMainWindow):
             self.form.set_source_image(self.services.thumbnails.cached(source.thumbnail))
 
     def submit(self, req: ExtendRequest, variations: int = 1) -> list[Job]:
+        if not self.services.tokens.token:
+            # Nothing can be sent without one: asked for now, rather than a job that fails with "token
+            # not accepted" although none was entered (new-user pass). The form keeps what was typed.
+            self.show_status(self.tr("Enter your useapi.net API token to extend; nothing was sent."))
+            self.replace_token()
+            return []
         try:
             if variations > 1:
                 jobs = self.engine.submit_variations(req, variations)

@@ -166,12 +166,12 @@
         <location filename="../../pixverse_desktop/ui/extend_form.py" line="+44"/>
         <location line="+93"/>
         <location line="+2"/>
-        <location line="+241"/>
+        <location line="+242"/>
         <source>Extend</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-326"/>
+        <location line="-327"/>
         <source>Source thumbnail</source>
         <translation type="unfinished"></translation>
     </message>
@@ -388,7 +388,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+114"/>
+        <location line="+115"/>
         <source>This video belongs to %s; %s may not be able to extend it.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -797,7 +797,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+100"/>
+        <location line="+93"/>
+        <source>Enter your useapi.net API token to extend; nothing was sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>1 job sent to the queue</source>
         <translation type="unfinished"></translation>
     </message>

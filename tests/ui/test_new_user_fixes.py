@@ -75,6 +75,11 @@ def test_cancel_on_first_run_is_not_a_rejected_token(qapp, aio, sim_thread, tmp_
         assert w.banner.kind == "no_token" and "No API token yet" in text and "not accepted" not in text
         assert w.banner.action.text() == "Enter token…"
         assert "not accepted" not in w.picker.state_label.text()
+        # Extend without a token asks for one; no job is made to fail with "not accepted"
+        assert w.submit(w.form.request()) == [] and w.job_model.rowCount() == 0
+        asked = aio.until(lambda: _dialog(qapp), 10, "the token dialog again")
+        assert "nothing was sent" in w.statusBar().currentMessage()
+        asked.cancel_button.click()
     finally:
         aio.run(app.stop())
 

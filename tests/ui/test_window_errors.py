@@ -66,6 +66,8 @@ def test_bad_input_never_reaches_the_network(start_app, sim_thread, aio):
     assert w.job_model.rowCount() == 0
     aio.sleep(0.2)
     assert extend_posts(th) == []
+    w.picker.select_row(1)        # another source: the word on the last attempt no longer applies
+    assert not w.form.message.isVisibleTo(w.form)
 
 
 def test_401_banner_asks_for_the_token(start_app, sim_thread, aio):
