@@ -186,23 +186,28 @@ class VideoListModel(QAbstractListModel):
     def set_account(self, email: str | None) -> None:
         if email != self.email:
             self.email = email
-            self.refresh()
+            self.refresh(keep=False)   # another account's videos are not shown while its own load
 
-    def refresh(self) -> None:
-        """Forgets the loaded pages (uploads stay) and loads the first page again; the newest load wins."""
+    def refresh(self, keep: bool = True) -> None:
+        """Loads the first page again (uploads stay); the newest load wins. The videos listed stay until
+        that page is in (``keep``): a refresh that failed had emptied the list (new-user pass)."""
         self._generation += 1
         if self._task is not None:
             self._task.cancel()
             self._task = None
+        if not keep:
+            self._drop_pages()
+        self._offset = 0
+        self._exhausted = False
+        self._start_page()
+
+    def _drop_pages(self) -> None:
         if len(self._items) > self._uploads:
             self.beginRemoveRows(QModelIndex(), self._uploads, len(self._items) - 1)
             del self._items[self._uploads:]
             self._by_key = {item.key: item for item in self._items}
             self._rows = None
             self.endRemoveRows()
-        self._offset = 0
-        self._exhausted = False
-        self._start_page()
 
     def _start_page(self) -> None:
         generation = self._generation
@@ -230,6 +235,8 @@ class VideoListModel(QAbstractListModel):
             return
         if generation != self._generation:
             return
+        if self._offset == 0:
+            self._drop_pages()   # the first page replaces what was listed
         self._offset += len(page)
         if len(page) < self.page_size:
             self._exhausted = True

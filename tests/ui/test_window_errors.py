@@ -153,3 +153,20 @@ def test_the_smoke_test_fails_at_once_when_no_video_is_listed(qapp, aio, tmp_pat
     started = time.monotonic()
     assert aio.run(run(qapp, options, []), timeout=25) == 1
     assert time.monotonic() - started < 15
+
+
+def test_a_failed_refresh_keeps_the_videos_listed(start_app, sim_thread, aio):
+    """One failed refresh emptied the whole list until the next one (new-user pass): the videos stay,
+    and the picker says the refresh failed."""
+    th = sim_thread(sim_config())
+    w = start_app(api_base=th.base_url, token=TOKEN).window
+    listed = w.video_model.rowCount()
+    assert listed == 4
+    th.call(lambda: th.sim.state.faults.add("error", status=500, count=1, method="GET", path="/videos"))
+    w.picker.refresh()
+    aio.until(lambda: not w.video_model.loading, 10, "the refresh")
+    assert w.video_model.last_error is not None and w.video_model.rowCount() == listed
+    assert "HTTP 500" in w.picker.state_label.text()
+    w.picker.refresh()                                      # the next one works, and replaces them
+    aio.until(lambda: not w.video_model.loading and w.video_model.last_error is None, 10, "a refresh")
+    assert w.video_model.rowCount() == listed
