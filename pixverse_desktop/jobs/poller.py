@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 YIELD_EVERY = 8   # job updates per turn of the event loop in a poll (see _tick)
+NOTE_AFTER_FAILURES = 2   # failed status checks in a row before the rows say so (one miss is noise)
 
 _FAILURE_WORDS = {
     VideoStatus.FAILED: "PixVerse could not generate this video (no credits are kept for failed "
@@ -63,6 +64,7 @@ class AccountPoller:
         self.email = email
         self.finished = False
         self.failures = 0
+        self._plain: dict[str, str] = {}   # job id -> its message before a failing-checks note
         self.requests = 0
         self._wake = asyncio.Event()
         self._last_poll: float | None = None
@@ -131,8 +133,13 @@ class AccountPoller:
         except ApiError as exc:
             self.failures += 1
             log.info("polling %s failed (%s); backing off", self.email or "default", type(exc).__name__)
+            if self.failures >= NOTE_AFTER_FAILURES:
+                self._say_on(active, "Status checks are failing: " + getattr(exc, "what_happened", exc.user_message)
+                             + " Still trying; the job itself goes on.")
             return backoff.transient_delay(self.failures, engine.rng, config.transient_base_s,
                                            config.transient_max_s)
+        if self.failures >= NOTE_AFTER_FAILURES:
+            self._say_on(active, None)
         self.failures = 0
         by_id = {v.video_id: v for v in page}
         now = engine.clock()
@@ -159,6 +166,21 @@ class AccountPoller:
                             f"last seen: {current.status_label or current.state.label}. Check it on "
                             "your PixVerse account."))
         return None
+
+    def _say_on(self, active: list[Job], note: str | None) -> None:
+        """A word on the rows while status checks fail (they had looked as if nothing was wrong; new-user
+        pass), taken back at the first check that works. Not journalled: it is about now."""
+        for job in active:
+            current = self.engine.get(job.id) or job
+            if current.state.is_final:
+                continue
+            if note is not None and current.message != note:
+                self._plain.setdefault(job.id, current.message)
+                self.engine.publish(current.evolve(message=note), persist=False)
+            elif note is None and job.id in self._plain:
+                self.engine.publish(current.evolve(message=self._plain.pop(job.id)), persist=False)
+        if note is None:
+            self._plain.clear()
 
     async def _one(self, job: Job) -> Video | None:
         """A job not on the first page: ask for it alone. 404 means still processing (documented)."""

@@ -306,3 +306,25 @@ def test_the_submitting_record_is_synced_to_disk_before_the_post(sim_factory, ha
     final = asyncio.run(main())
     assert final.state is JobState.COMPLETED
     assert seen == [(0, [JobState.SUBMITTING])]
+
+
+def test_failing_status_checks_are_said_on_the_rows_and_taken_back(sim_factory, harness):
+    """While GET /videos failed, the row still said 'Queued' as if all were well (new-user pass): after
+    two failed checks in a row it says so; the first check that works takes the word back, and the job
+    completes."""
+    th = sim_factory(queue_seconds=0.3, generate_seconds=0.3)
+
+    async def main():
+        async with harness(th) as h:
+            source = await h.seed_video("a@example.com")
+            th.call(lambda: th.sim.state.faults.add("error", status=500, count=3, method="GET", path="/videos"))
+            job = h.engine.submit(ExtendRequest(prompt="checks fail", video_id=source))
+            final = await h.engine.wait_final(job.id, timeout=20)
+            return final, [e.job.message for e in h.events if getattr(e, "job", None) and e.job.id == job.id]
+
+    final, messages = asyncio.run(main())
+    noted = [m for m in messages if m.startswith("Status checks are failing")]
+    assert noted and "HTTP 500" in noted[0] and "Still trying" in noted[0]
+    after = messages[messages.index(noted[-1]) + 1:]
+    assert after and not after[0].startswith("Status checks")    # taken back at the first good check
+    assert final.state is JobState.COMPLETED and not final.message.startswith("Status checks")
