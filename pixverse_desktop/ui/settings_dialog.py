@@ -15,7 +15,7 @@ from typing import Callable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
-    QHBoxLayout, QLabel, QLineEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget,
+    QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget,
 )
 from qasync import asyncSlot
 
@@ -248,8 +248,23 @@ class SettingsDialog(QDialog):
         await TokenDialog(self.tokens, self, first_run=False).ask()
         self._refresh_token()
 
+    def _forget(self) -> None:
+        """Asked first: one click deleted the token from the keyring, and Cancel did not bring it back
+        (new-user pass)."""
+        keyring = self.tokens.where == TokenManager.KEYRING
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Forget the API token"),
+                          self.tr("Delete the API token from the OS keyring? You will need to paste it again.")
+                          if keyring else self.tr("Forget the token held for this session?"),
+                          QMessageBox.StandardButton.Cancel, self)
+        forget = box.addButton(self.tr("Forget"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setObjectName("ForgetTokenBox")
+        box.buttonClicked.connect(lambda button: button is forget and self._forget_now())
+        self.forget_box = box
+        box.open()   # not exec(): no nested event loop under qasync
+
     @asyncSlot()
-    async def _forget(self) -> None:
+    async def _forget_now(self) -> None:
         await self.tokens.forget()
         self._refresh_token()
 

@@ -1149,16 +1149,18 @@
     </message>
     <message>
         <location line="+2"/>
+        <location line="+162"/>
         <source>Forget</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-161"/>
+        <location line="+157"/>
         <source>Forget the API token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+133"/>
+        <location line="-24"/>
         <source>The token is kept in the OS keyring, never in the settings file.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1170,12 +1172,12 @@
     <message>
         <location line="+6"/>
         <location line="+24"/>
-        <location line="+120"/>
+        <location line="+135"/>
         <source>Library folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-141"/>
+        <location line="-156"/>
         <source>Browse…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1410,7 +1412,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+13"/>
+        <source>Delete the API token from the OS keyring? You will need to paste it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Forget the token held for this session?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+44"/>
         <source>This folder cannot be made: %s.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1841,7 +1853,7 @@
     </message>
     <message>
         <location line="+13"/>
-        <location line="+178"/>
+        <location line="+185"/>
         <source>UPLOADED</source>
         <translation type="unfinished"></translation>
     </message>

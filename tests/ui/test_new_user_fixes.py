@@ -130,6 +130,30 @@ def test_settings_token_note_follows_the_real_state(qapp, qtbot, aio, tmp_path):
     assert session.forget_button.isHidden() and not saved.forget_button.isHidden()
 
 
+def test_settings_asks_before_forgetting_the_token(qapp, qtbot, aio, tmp_path):
+    """One click on Forget deleted the token from the keyring, and Cancel did not bring it back."""
+    manager = _manager(TokenManager.KEYRING)
+    forgotten = []
+
+    async def forget() -> None:
+        forgotten.append(True)
+        manager.token, manager.where = None, ""
+    manager.forget = forget
+    dialog = SettingsDialog(Settings(tmp_path / "settings.ini"), manager)
+    qtbot.addWidget(dialog)
+    dialog.forget_button.click()
+    box = dialog.forget_box
+    assert box.isVisible() and "keyring" in box.text()
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    aio.sleep(0.1)
+    assert not forgotten and manager.token == "tok-123"
+    dialog.forget_button.click()
+    next(b for b in dialog.forget_box.buttons() if b.text() == "Forget").click()
+    aio.until(lambda: forgotten, 5, "the token forgotten")
+    assert "No token is set" in dialog.token_note.text()
+
+
 def test_settings_refuses_fast_motion_with_8_seconds(qapp, qtbot, aio, tmp_path):
     dialog = SettingsDialog(Settings(tmp_path / "settings.ini"), _manager(TokenManager.KEYRING))
     qtbot.addWidget(dialog)

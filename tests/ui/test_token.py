@@ -121,6 +121,7 @@ def test_token_round_trips_through_the_secret_service(qapp, aio, sim_thread, tmp
         settings = SettingsDialog(app.settings, app.tokens, app.window)
         assert "keyring" in settings.token_label.text()
         settings.forget_button.click()
+        next(b for b in settings.forget_box.buttons() if b.text() == "Forget").click()   # asked first
         aio.until(lambda: app.tokens.token is None, 10, "forgetting")
         assert keyring.get_password(KEYRING_SERVICE, TOKEN_ACCOUNT) is None
         assert "not set" in settings.token_label.text()
