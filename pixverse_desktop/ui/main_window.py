@@ -17,7 +17,7 @@ from pixverse_desktop import APP_NAME
 from pixverse_desktop.api.errors import (
     AccountPendingError, ApiError, ErrorKind, InsufficientCredits, InvalidInput,
 )
-from pixverse_desktop.api.schemas import ExtendRequest, Video
+from pixverse_desktop.api.schemas import ExtendRequest, Video, parse_video_id
 from pixverse_desktop.jobs.models import Job, JobState
 from pixverse_desktop.media.thumbnails import ThumbnailCache
 from pixverse_desktop.storage.settings import Settings
@@ -25,7 +25,7 @@ from pixverse_desktop.storage.settings import Settings
 from .bindings import EngineBridge
 from .icons import app_icon
 from .progress_estimate import TypicalDurations
-from .state_restore import first_run_size
+from .state_restore import first_run_size, saved_source_key
 from .token_manager import TokenManager
 from .window_build import FRAME, build_steps
 from .window_dialogs import WindowDialogs
@@ -156,7 +156,14 @@ class MainWindow(QMainWindow):
     def start_video_list(self) -> None:
         """The picker's accounts and its first page (the engine knows the accounts): needs only the
         picker, so the start-up asks for it while the other panels are still being built."""
-        self.picker.set_accounts(list(getattr(self.engine, "accounts", {}) or {}))
+        accounts = list(getattr(self.engine, "accounts", {}) or {})
+        if self.video_model.email is None and not self._source_restored:
+            # The list opens on the account of the last session's source, so that source can be chosen
+            # again; it opened on the first account and lost a source of another (new-user pass).
+            owner = parse_video_id(saved_source_key(self.services.settings))   # asked before the frame is up
+            if owner and owner[1] in accounts:
+                self.video_model.email = owner[1]
+        self.picker.set_accounts(accounts)
         if self.video_model.needs_first_page:
             self.video_model.refresh()
 

@@ -36,6 +36,12 @@ def within_screen(size: QSize, screen) -> QSize:
     return size.boundedTo(QSize(int(free.width() * SCREEN_SHARE), int(free.height() * SCREEN_SHARE)))
 
 
+def saved_source_key(settings) -> str:
+    """The key of the last session's source ("" if none)."""
+    key = settings.state("source", "")
+    return key if isinstance(key, str) else ""
+
+
 def first_run_size(screen) -> QSize:
     """The window's size before any was saved: roomy on a large screen, but never larger than the
     screen it opens on (on a 1366x768 laptop 1480x920 hung off the bottom and the right). The window's
@@ -115,8 +121,7 @@ class WindowStateKeeper(QObject):
         return restored
 
     def source_key(self) -> str:
-        key = self.settings.state("source", "")
-        return key if isinstance(key, str) else ""
+        return saved_source_key(self.settings)
 
     # -- save -----------------------------------------------------------------------------------
 

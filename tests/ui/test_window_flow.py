@@ -397,3 +397,24 @@ def test_a_double_click_on_extend_sends_one_job(start_app, aio):
     assert w.form.extend_button.isEnabled()
     QTest.mouseClick(w.form.extend_button, Qt.MouseButton.LeftButton)
     assert w.job_model.rowCount() == 3
+
+
+def test_the_last_source_of_a_second_account_is_chosen_again_after_a_restart(start_app, sim_thread, aio):
+    """The list reopened on the first account, and a source of the second was lost (new-user pass)."""
+    from pixverse_desktop.simulator import AccountConfig
+
+    from .conftest import TOKEN, sim_config
+
+    th = sim_thread(sim_config([AccountConfig("one@example.com", max_jobs=2), AccountConfig("two@example.com")]))
+    app = start_app(api_base=th.base_url, token=TOKEN)
+    w = app.window
+    w.picker.account_box.setCurrentIndex(1)
+    aio.run(w.video_model.wait_idle())
+    w.picker.select_row(1)
+    key = w.form.source.key
+    assert "two@example.com" in key
+    aio.run(app.stop())
+
+    w2 = start_app(api_base=th.base_url, token=TOKEN).window
+    assert w2.video_model.email == "two@example.com" and w2.picker.account_box.currentData() == "two@example.com"
+    assert w2.form.source is not None and w2.form.source.key == key
