@@ -9,7 +9,7 @@ the person gave it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QSplitter, QWidget
 
 WIDE = Qt.Orientation.Horizontal
@@ -35,20 +35,16 @@ class AdaptiveSplitter(QSplitter):
         widths = [min_width(w) for w in self._shown()]
         return sum(widths) + self.handleWidth() * max(0, len(widths) - 1)
 
-    def minimumSizeHint(self) -> QSize:
-        """As narrow as stacked needs in either orientation, so the window can be made that narrow;
-        side by side, a width below what that needs turns the splitter (resizeEvent)."""
-        hint = super().minimumSizeHint()
-        if self.orientation() == WIDE:
-            hint.setWidth(max((min_width(w) for w in self._shown()), default=0))
-        return hint
-
     def fit(self, width: int | None = None) -> None:
         """Side by side if ``width`` (the current width by default) holds every shown panel at its
         minimum width, else stacked. Called as it is resized, and when a panel is shown or hidden.
         Before stacking, it takes the width it lacks from the panel before it in the parent splitter
         (the video list) down to that panel's minimum: a narrower window first narrows the list."""
         width = self.width() if width is None else width
+        # As narrow as stacked needs, in either orientation, so the window can be made that narrow;
+        # side by side, a width below what that needs turns the splitter. (An explicit minimum, not a
+        # minimumSizeHint override: layouts ask for that hint ~150 times while the window is built.)
+        self.setMinimumWidth(max((min_width(w) for w in self._shown()), default=0))
         lacking = self.side_by_side_width() - width
         if lacking > 0 and self._borrow(lacking):
             return   # the parent resizes this splitter again, wide enough

@@ -162,11 +162,13 @@ def test_a_failed_refresh_keeps_the_videos_listed(start_app, sim_thread, aio):
     w = start_app(api_base=th.base_url, token=TOKEN).window
     listed = w.video_model.rowCount()
     assert listed == 4
-    th.call(lambda: th.sim.state.faults.add("error", status=500, count=1, method="GET", path="/videos"))
+    aio.run(w.video_model.wait_idle())
+    th.call(lambda: th.sim.state.faults.add("error", status=500, count=100, method="GET", path="/videos"))
     w.picker.refresh()
     aio.until(lambda: not w.video_model.loading, 10, "the refresh")
     assert w.video_model.last_error is not None and w.video_model.rowCount() == listed
     assert "HTTP 500" in w.picker.state_label.text()
+    th.call(th.sim.state.faults.reset)
     w.picker.refresh()                                      # the next one works, and replaces them
     aio.until(lambda: not w.video_model.loading and w.video_model.last_error is None, 10, "a refresh")
     assert w.video_model.rowCount() == listed
