@@ -55,7 +55,7 @@ class JobTable(QWidget):
         self.view.setItemDelegateForColumn(COLUMNS.index("status"), StatusDelegate(self.view))
         header = self.view.horizontalHeader()
         header.setHighlightSections(False)
-        widths = {"source": 76, "parameters": 180, "status": 200, "elapsed": 60, "progress": 140}
+        widths = {"source": 76, "parameters": 170, "status": 160, "elapsed": 60, "progress": 140}
         for name, width in widths.items():
             self.view.setColumnWidth(COLUMNS.index(name), width)
         # The prompt and the message share what is left: in a window half a screen wide a fixed 280 px

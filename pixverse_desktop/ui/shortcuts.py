@@ -48,8 +48,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("refresh", QT_TRANSLATE_NOOP("Shortcuts", "Refresh the video list"), ("F5",), "videos"),
     Shortcut("filter", QT_TRANSLATE_NOOP("Shortcuts", "Filter the videos"), ("Ctrl+F",), "videos"),
     Shortcut("focus_videos", QT_TRANSLATE_NOOP("Shortcuts", "Go to the videos"), ("Alt+1",), "videos"),
-    Shortcut("video_prompt", QT_TRANSLATE_NOOP("Shortcuts", "Write the prompt for the selected video (in the "
-                                                            "video list)"), ("Return", "Enter"), "videos", _LOCAL),
+    Shortcut("video_prompt", QT_TRANSLATE_NOOP("Shortcuts", "On to the prompt (in the video list)"),
+             ("Return", "Enter"), "videos", _LOCAL),
     Shortcut("focus_form", QT_TRANSLATE_NOOP("Shortcuts", "Go to the prompt"), ("Alt+2",), "videos"),
     Shortcut("focus_jobs", QT_TRANSLATE_NOOP("Shortcuts", "Go to the jobs"), ("Alt+3",), "videos"),
     Shortcut("focus_player", QT_TRANSLATE_NOOP("Shortcuts", "Go to the player"), ("Alt+4",), "videos"),
@@ -126,8 +126,10 @@ class KeysForControls(QObject):
     """Lets a focused control keep the plain keys it needs although a window shortcut uses them.
 
     Space plays/pauses and M, L, C, "[", "]", "," and "." drive the player from anywhere, but a focused button or
-    check box needs Space to be pressed, and a combo box or list needs letters to jump to an item.
-    (Text fields already claim printable keys themselves.)
+    check box needs Space to be pressed, and a combo box or list needs letters to jump to an item. A
+    list keeps letters and digits only: "[", "]", "," and "." jump to nothing there, and a click on a
+    video leaves the focus in its list, where they did nothing at all (new-user pass). (Text fields
+    already claim printable keys themselves.)
 
     It watches each such control from the moment it first takes the focus (the key goes to the
     focused widget), not the whole application: an application-wide filter sees every event of every
@@ -152,7 +154,8 @@ class KeysForControls(QObject):
             space = event.key() == Qt.Key.Key_Space
             printable = bool(event.text()) and event.text().isprintable() and not space
             if (space and isinstance(obj, (QAbstractButton, QComboBox))) or \
-                    (printable and isinstance(obj, (QComboBox, QAbstractItemView))):
+                    (printable and isinstance(obj, QComboBox)) or \
+                    (event.text().isalnum() and isinstance(obj, QAbstractItemView)):
                 event.accept()   # the control takes the key; the shortcut does not fire
         return False
 

@@ -792,7 +792,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pixverse_desktop/ui/main_window.py" line="+115"/>
+        <location filename="../../pixverse_desktop/ui/main_window.py" line="+122"/>
         <source>Not a video file this app can upload: %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1496,7 +1496,7 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>Write the prompt for the selected video (in the video list)</source>
+        <source>On to the prompt (in the video list)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1613,7 +1613,7 @@
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location line="+62"/>
+        <location line="+65"/>
         <location line="+1"/>
         <source>Keyboard shortcuts</source>
         <translation type="unfinished"></translation>

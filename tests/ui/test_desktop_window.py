@@ -226,6 +226,9 @@ def test_menus_and_keys_come_from_one_table(start_app, aio):
     assert not w.player.audio.isMuted() and w.form.prompt.toPlainText().endswith("m")
     QTest.keyClick(w.jobs.view, Qt.Key.Key_M)                # a list keeps letters for type-ahead search
     assert not w.player.audio.isMuted()
+    w.picker.view.setFocus()                                 # ...but not "]": no video starts with it
+    QTest.keyClick(w.picker.view, Qt.Key.Key_BracketRight)
+    assert w.player.speed.currentData() > 1.0
     w.player.play_button.setFocus()
     QTest.keyClick(w.player.play_button, Qt.Key.Key_M)                                     # the player: mute
     assert w.player.audio.isMuted()
