@@ -10,7 +10,7 @@ the person gave it.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QSplitter, QWidget
+from PySide6.QtWidgets import QApplication, QSplitter, QWidget
 
 WIDE = Qt.Orientation.Horizontal
 STACKED = Qt.Orientation.Vertical
@@ -27,6 +27,7 @@ class AdaptiveSplitter(QSplitter):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(WIDE, parent)
         self._sizes: dict[Qt.Orientation, list[int]] = {}
+        self._borrowed = 0   # width taken from the panel before this one, given back as room returns
 
     def _shown(self) -> list[QWidget]:
         return [self.widget(i) for i in range(self.count()) if not self.widget(i).isHidden()]
@@ -48,6 +49,8 @@ class AdaptiveSplitter(QSplitter):
         lacking = self.side_by_side_width() - width
         if lacking > 0 and self._borrow(lacking):
             return   # the parent resizes this splitter again, wide enough
+        if lacking < 0 and self._borrowed and self.orientation() == WIDE and self._repay(-lacking):
+            return
         wanted = WIDE if lacking <= 0 else STACKED
         if wanted == self.orientation():
             return
@@ -72,6 +75,30 @@ class AdaptiveSplitter(QSplitter):
             return False
         sizes[theirs] -= lacking
         sizes[mine] += lacking
+        if not self._borrowed:   # a handle the person drags decides the widths from then on
+            parent.splitterMoved.connect(self._keep_chosen_widths, Qt.ConnectionType.UniqueConnection)
+        self._borrowed += lacking
+        parent.setSizes(sizes)
+        return True
+
+    def _keep_chosen_widths(self, *_moved) -> None:
+        self._borrowed = 0
+
+    def _repay(self, spare: int) -> bool:
+        """A window made wide again gives the video list back the width it gave up (it stayed narrow,
+        one column of tiles, after a narrowing and widening; verification pass). Not while a handle is
+        being dragged: then the person is choosing the widths."""
+        parent = self.parentWidget()
+        if QApplication.mouseButtons() != Qt.MouseButton.NoButton or not isinstance(parent, QSplitter):
+            return False
+        mine, theirs = parent.indexOf(self), parent.indexOf(self) - 1
+        if theirs < 0:
+            return False
+        back = min(spare, self._borrowed)
+        self._borrowed -= back
+        sizes = parent.sizes()
+        sizes[theirs] += back
+        sizes[mine] -= back
         parent.setSizes(sizes)
         return True
 

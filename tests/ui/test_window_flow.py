@@ -228,6 +228,7 @@ def test_in_a_half_screen_window_the_player_sits_above_the_form(start_app, aio):
     aio.until(lambda: view.horizontalHeader().length() <= view.viewport().width(), 5, "the job columns fitted")
     w.resize(1480, 900)
     aio.until(lambda: w.right_splitter.orientation() == Qt.Orientation.Horizontal, 5, "side by side again")
+    aio.until(lambda: abs(w.top_splitter.sizes()[0] - picker_wide) <= 2, 5, "the list's width given back")
 
 
 def test_the_player_can_be_hidden_and_comes_back_to_play(start_app, aio):
