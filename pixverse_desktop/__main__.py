@@ -82,9 +82,9 @@ def configure_logging(args: argparse.Namespace) -> Path:
     path = setup_logging(args.log_level, console=args.smoke_test)
     # system/release/machine, not platform.platform(): that one also reads the C library's version out
     # of the Python executable, 8 ms of every start for a log line.
-    logging.getLogger("pixverse_desktop").info("PixVerse Desktop %s starting: Python %s, PySide6 %s, %s %s %s; log %s", __version__,
-             platform.python_version(), pyside_version, platform.system(), platform.release(),
-             platform.machine(), path)
+    logging.getLogger("pixverse_desktop").info(
+        "PixVerse Desktop %s starting: Python %s, PySide6 %s, %s %s %s; log %s", __version__,
+        platform.python_version(), pyside_version, platform.system(), platform.release(), platform.machine(), path)
     return path
 
 

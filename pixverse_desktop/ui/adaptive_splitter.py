@@ -64,21 +64,31 @@ class AdaptiveSplitter(QSplitter):
             self.setSizes(sizes)
         self.updateGeometry()
 
-    def _borrow(self, lacking: int) -> bool:
+    def _neighbour(self) -> tuple[QSplitter, int] | None:
+        """The parent splitter and the index of the panel before this one in it (the video list)."""
         parent = self.parentWidget()
         if not isinstance(parent, QSplitter) or parent.orientation() != WIDE or parent.indexOf(self) < 1:
-            return False
-        mine, theirs = parent.indexOf(self), parent.indexOf(self) - 1
-        donor = parent.widget(theirs)
+            return None
+        return parent, parent.indexOf(self) - 1
+
+    def _take(self, parent: QSplitter, theirs: int, width: int) -> None:
+        """Moves ``width`` from the panel before this one to this one (negative: gives it back)."""
         sizes = parent.sizes()
-        if sizes[theirs] - lacking < min_width(donor):
+        sizes[theirs] -= width
+        sizes[theirs + 1] += width
+        self._borrowed += width
+        parent.setSizes(sizes)
+
+    def _borrow(self, lacking: int) -> bool:
+        neighbour = self._neighbour()
+        if neighbour is None:
             return False
-        sizes[theirs] -= lacking
-        sizes[mine] += lacking
+        parent, theirs = neighbour
+        if parent.sizes()[theirs] - lacking < min_width(parent.widget(theirs)):
+            return False
         if not self._borrowed:   # a handle the person drags decides the widths from then on
             parent.splitterMoved.connect(self._keep_chosen_widths, Qt.ConnectionType.UniqueConnection)
-        self._borrowed += lacking
-        parent.setSizes(sizes)
+        self._take(parent, theirs, lacking)
         return True
 
     def _keep_chosen_widths(self, *_moved) -> None:
@@ -88,18 +98,10 @@ class AdaptiveSplitter(QSplitter):
         """A window made wide again gives the video list back the width it gave up (it stayed narrow,
         one column of tiles, after a narrowing and widening; verification pass). Not while a handle is
         being dragged: then the person is choosing the widths."""
-        parent = self.parentWidget()
-        if QApplication.mouseButtons() != Qt.MouseButton.NoButton or not isinstance(parent, QSplitter):
+        neighbour = self._neighbour()
+        if neighbour is None or QApplication.mouseButtons() != Qt.MouseButton.NoButton:
             return False
-        mine, theirs = parent.indexOf(self), parent.indexOf(self) - 1
-        if theirs < 0:
-            return False
-        back = min(spare, self._borrowed)
-        self._borrowed -= back
-        sizes = parent.sizes()
-        sizes[theirs] += back
-        sizes[mine] -= back
-        parent.setSizes(sizes)
+        self._take(*neighbour, -min(spare, self._borrowed))
         return True
 
     def resizeEvent(self, event) -> None:

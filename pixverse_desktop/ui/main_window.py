@@ -179,7 +179,7 @@ class MainWindow(QMainWindow):
 
     def restore_source(self) -> bool:
         """Selects the source of the last session (without playing it) if it is in the list."""
-        key = self.state.source_key()
+        key = saved_source_key(self.services.settings)
         if not key:
             return False
         self._autoplay = False

@@ -120,9 +120,6 @@ class WindowStateKeeper(QObject):
             restored += 1
         return restored
 
-    def source_key(self) -> str:
-        return saved_source_key(self.settings)
-
     # -- save -----------------------------------------------------------------------------------
 
     def watch(self) -> None:

@@ -21,7 +21,6 @@ from .adaptive_splitter import AdaptiveSplitter
 from .form_values import apply_form_values, preset_values
 from .menus import build_menus
 from . import shortcuts
-from .shortcuts import KeysForControls
 from .state_restore import WindowStateKeeper
 from .video_picker import VideoPicker
 
@@ -110,7 +109,7 @@ def build_steps(w: "MainWindow") -> Iterator[str | None]:
     w.status_label = QLabel(s.status_text)
     w.status_label.setToolTip(s.status_text)   # all of it, where a narrow window cuts the line off
     w.statusBar().addWidget(w.status_label, 1)
-    w._keys = KeysForControls(w)   # from the first frame: a focused list keeps its letters
+    w._keys = shortcuts.KeysForControls(w)   # from the first frame: a focused list keeps its letters
     w.state = WindowStateKeeper(w)
     w.state.restore_layout()
     yield FRAME
