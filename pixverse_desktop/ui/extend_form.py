@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer, Qt, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QImage, QPixmap, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
     QPushButton, QScrollArea, QToolButton, QVBoxLayout, QWidget,
@@ -416,3 +416,10 @@ class ExtendForm(QWidget):
         if shown:
             first = min(shown, key=lambda label: label.mapTo(self, label.rect().topLeft()).y())
             self.fields_area.ensureWidgetVisible(first)
+
+    def focus_prompt(self) -> None:
+        """Into the prompt, at the end of what is there (a restored prompt is continued)."""
+        self.prompt.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.prompt.moveCursor(QTextCursor.MoveOperation.End)
+        # Focus alone does not scroll the form: with it scrolled down, the typing went out of sight.
+        self.fields_area.ensureWidgetVisible(self.prompt)

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
-    QBrush, QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPainterPath, QPalette, QPen, QPixmap,
+    QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPainterPath, QPalette, QPen, QPixmap,
     QPolygonF,
 )
 
@@ -50,7 +50,7 @@ def _speaker(p: QPainter) -> None:
 def _draw(name: str, p: QPainter, color: QColor) -> None:
     """Glyphs on a 24 × 24 grid (the painter is already scaled to it)."""
     p.setPen(Qt.PenStyle.NoPen)
-    p.setBrush(QBrush(color))
+    p.setBrush(color)
     stroke = QPen(color, 2.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
     if name == "play":
         p.drawPolygon(_polygon((7, 4.5), (19.5, 12), (7, 19.5)))
@@ -78,7 +78,7 @@ def _draw(name: str, p: QPainter, color: QColor) -> None:
         p.setPen(stroke)
         p.drawArc(QRectF(5, 5, 14, 14), 60 * 16, 290 * 16)
         p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QBrush(color))
+        p.setBrush(color)
         p.drawPolygon(_polygon((13, 2.5), (19, 5.5), (13.5, 9.5)))
     elif name == "loop":
         p.setBrush(Qt.BrushStyle.NoBrush)
@@ -87,7 +87,7 @@ def _draw(name: str, p: QPainter, color: QColor) -> None:
         path.addRoundedRect(QRectF(4, 7, 16, 10), 5, 5)
         p.drawPath(path)
         p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QBrush(color))
+        p.setBrush(color)
         p.drawPolygon(_polygon((12, 4), (16, 7), (12, 10)))
     else:  # pragma: no cover - a typo in a glyph name shows as a box rather than nothing
         p.drawRect(QRectF(6, 6, 12, 12))

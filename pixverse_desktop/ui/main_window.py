@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QMainWindow
 from qasync import asyncSlot
 
@@ -235,11 +234,8 @@ class MainWindow(QMainWindow):
         self.dialogs.settings()
 
     def focus_prompt(self) -> None:
-        """Alt+2: into the prompt, at the end of what is there (a restored prompt is continued)."""
-        self.form.prompt.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.form.prompt.moveCursor(QTextCursor.MoveOperation.End)
-        # Focus alone does not scroll the form: with it scrolled down, the typing went out of sight.
-        self.form.fields_area.ensureWidgetVisible(self.form.prompt)
+        """Alt+2, or Enter on a video."""
+        self.form.focus_prompt()
 
     def focus_filter(self) -> None:
         self.picker.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)

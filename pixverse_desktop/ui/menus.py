@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QCoreApplication, QT_TRANSLATE_NOOP, Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtCore import QCoreApplication, QT_TRANSLATE_NOOP, Qt
+from PySide6.QtGui import QAction
 
 from pixverse_desktop.core.paths import log_dir
 
@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 
 def open_logs_folder() -> bool:
     """Opens the platform log directory in the file manager (it is created if missing)."""
+    # Imported on first use: loading a Qt class creates all its Python enums, and the menus are part
+    # of the window's first frame (bench_startup).
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir())))
 
 
@@ -28,7 +33,7 @@ def show_logs_folder(parent) -> bool:
     """Opens the log folder; where no file manager answers, says where it is (the path can be copied)."""
     if open_logs_folder():
         return True
-    from PySide6.QtWidgets import QMessageBox   # first use: a dialog type is costly to load
+    from PySide6.QtWidgets import QMessageBox   # first use, as above
 
     box = QMessageBox(QMessageBox.Icon.Information, QCoreApplication.translate("Menus", "Logs folder"),
                       QCoreApplication.translate("Menus", "The logs folder could not be opened. It is here:"),

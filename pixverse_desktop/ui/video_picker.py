@@ -6,24 +6,26 @@ import asyncio
 import logging
 import os
 from pathlib import Path
-from typing import Awaitable, Callable
+from typing import TYPE_CHECKING, Awaitable, Callable
 
-from PySide6.QtCore import QModelIndex, QSize, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListView, QProgressBar, QPushButton,
+    QComboBox, QHBoxLayout, QLabel, QLineEdit, QListView, QProgressBar, QPushButton,
     QToolButton, QVBoxLayout, QWidget,
 )
 
 from pixverse_desktop.api.errors import ApiError, ErrorKind
 from pixverse_desktop.api.schemas import UploadResult
 from pixverse_desktop.api.validate import VIDEO_UPLOAD_TYPES, UPLOAD_TYPES
-from pixverse_desktop.media.probe import probe_video
 
 from .icons import glyph
 from .theme import OpaqueViewport
 from .video_delegate import TILE, VideoDelegate
 from .video_filter_proxy import VideoFilterProxy
 from .video_list_model import STATUS_GROUPS, SourceItem, VideoListModel
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QFileDialog
 
 log = logging.getLogger(__name__)
 
@@ -277,6 +279,11 @@ class VideoPicker(QWidget):
     def choose_file(self) -> QFileDialog:
         """Opens in the folder of the last video added, at first the system's Videos folder (it opened
         in the app's working folder). Not a blocking getOpenFileName: no nested loop under qasync."""
+        # Imported on first use: the picker is in the window's first frame, and loading a Qt class
+        # creates all its Python enums (bench_startup).
+        from PySide6.QtCore import QStandardPaths
+        from PySide6.QtWidgets import QFileDialog
+
         patterns = " ".join("*" + s for s in VIDEO_SUFFIXES)
         videos = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.MoviesLocation)
         # Without a Videos folder, the home folder (given a missing one, Qt put "Videos" in the name box).
@@ -348,6 +355,8 @@ class VideoPicker(QWidget):
             self.upload_bar.setValue(int(1000 * sent / total))
 
     async def _upload(self, path: str) -> None:
+        from pixverse_desktop.media.probe import probe_video   # first use: not needed for the first frame
+
         name = Path(path).name
         try:
             # Looked at here first: a file that is no video was sent, and refused by the service

@@ -57,7 +57,7 @@ class WindowDialogs(QObject):
 
     @asyncSlot()
     async def shortcuts(self) -> None:
-        from .shortcuts import ShortcutsDialog
+        from .shortcuts_dialog import ShortcutsDialog
 
         await self.run("shortcuts", ShortcutsDialog(self.window))
 

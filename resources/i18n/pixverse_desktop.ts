@@ -752,12 +752,12 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/main_window.py" line="+73"/>
+        <location filename="../../pixverse_desktop/ui/main_window.py" line="+72"/>
         <source>%s — Demo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pixverse_desktop/ui/window_build.py" line="+129"/>
+        <location filename="../../pixverse_desktop/ui/window_build.py" line="+128"/>
         <source>Preset applied: %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -797,7 +797,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+90"/>
         <source>Enter your useapi.net API token to extend; nothing was sent.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -815,7 +815,7 @@
 <context>
     <name>Menus</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/menus.py" line="+33"/>
+        <location filename="../../pixverse_desktop/ui/menus.py" line="+38"/>
         <location line="+5"/>
         <source>Logs folder</source>
         <translation type="unfinished"></translation>
@@ -1435,7 +1435,7 @@
 <context>
     <name>Shortcuts</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/shortcuts.py" line="+34"/>
+        <location filename="../../pixverse_desktop/ui/shortcuts.py" line="+29"/>
         <source>Application</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1613,7 +1613,7 @@
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location line="+65"/>
+        <location filename="../../pixverse_desktop/ui/shortcuts_dialog.py" line="+24"/>
         <location line="+1"/>
         <source>Keyboard shortcuts</source>
         <translation type="unfinished"></translation>
@@ -1861,7 +1861,7 @@
 <context>
     <name>VideoPicker</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/video_picker.py" line="+64"/>
+        <location filename="../../pixverse_desktop/ui/video_picker.py" line="+66"/>
         <source>Your videos</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1948,12 +1948,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+161"/>
+        <location line="+166"/>
         <source>Add a local video</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-160"/>
+        <location line="-165"/>
         <source>Upload a video file from this computer (or drop one on the window)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2008,7 +2008,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+80"/>
         <source>Videos (%s)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2033,7 +2033,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>%s is not a video this app can read; nothing was uploaded.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QIcon, QKeySequence, QPalette
 from pixverse_desktop import __main__ as entry
 from pixverse_desktop.storage.secrets import MemoryTokenStore
 from pixverse_desktop.storage.settings import Settings
-from pixverse_desktop.ui import shortcuts, theme
+from pixverse_desktop.ui import shortcuts, shortcuts_dialog, theme
 from pixverse_desktop.ui.about_dialog import AboutDialog, versions
 from pixverse_desktop.ui.extend_form import ExtendForm
 from pixverse_desktop.ui.form_values import apply_form_values, form_values, preset_values
@@ -190,7 +190,7 @@ def test_shortcut_table_is_complete_and_unambiguous(qtbot):
             assert other is None or (spec.where == other.where == local and spec.group != other.group), \
                 f"{key} is used by {other.name} and {spec.name}"
             seen[portable] = spec
-    dialog = shortcuts.ShortcutsDialog()
+    dialog = shortcuts_dialog.ShortcutsDialog()
     qtbot.addWidget(dialog)
     rows = dialog.rows()
     assert len(rows) == len(shortcuts.SHORTCUTS)

@@ -13,7 +13,7 @@ from pixverse_desktop.jobs.models import JobState
 from pixverse_desktop.ui import theme
 from pixverse_desktop.ui.about_dialog import AboutDialog
 from pixverse_desktop.ui.settings_dialog import SettingsDialog
-from pixverse_desktop.ui.shortcuts import ShortcutsDialog
+from pixverse_desktop.ui.shortcuts_dialog import ShortcutsDialog
 from pixverse_desktop.ui.tray import menu_texts
 
 from .conftest import sim_config

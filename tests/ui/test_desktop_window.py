@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from pixverse_desktop.api.schemas import ExtendRequest
 from pixverse_desktop.core.paths import log_dir
 from pixverse_desktop.jobs.models import Job, JobState
-from pixverse_desktop.ui import shortcuts, theme
+from pixverse_desktop.ui import shortcuts, shortcuts_dialog, theme
 from pixverse_desktop.ui.about_dialog import AboutDialog
 from pixverse_desktop.ui.settings_dialog import SettingsDialog
 from pixverse_desktop.ui.tray import menu_texts
@@ -138,7 +138,7 @@ def test_every_control_has_an_accessible_name_and_tab_follows_the_layout(start_a
     assert _focusable_without_name(w) == []
     settings = SettingsDialog(app.settings, app.tokens, w, presets=w.presets)
     assert _focusable_without_name(settings) == []
-    for dialog in (shortcuts.ShortcutsDialog(w), AboutDialog(w), settings):
+    for dialog in (shortcuts_dialog.ShortcutsDialog(w), AboutDialog(w), settings):
         assert _focusable_without_name(dialog) == [] and dialog.accessibleName()
         dialog.deleteLater()
 

@@ -13,14 +13,7 @@ import pytest
 
 from pixverse_desktop import COMMAND_SUMMARIES
 from pixverse_desktop import __main__ as entry
-
-
-def _in_a_fresh_process(code: str) -> str:
-    """Runs ``code`` in a new interpreter (the entry point's start-up order is per process) and returns
-    what it printed; it must succeed."""
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr[-2000:]
-    return result.stdout
+from tests.fresh_process import in_a_fresh_process
 
 
 def test_demo_smoke_test_exits_zero_after_the_first_paint(tmp_path):
@@ -59,7 +52,7 @@ def test_the_app_does_not_load_httpx_s_command_line_tool():
              "atexit.register(lambda: print(sorted(m for m in ('rich', 'click', 'httpx') if m in sys.modules)))\n"
              "from pixverse_desktop.__main__ import main\n"
              "main(['videos', '--help'])\n")
-    assert _in_a_fresh_process(probe).strip().splitlines()[-1] == "['httpx']"
+    assert in_a_fresh_process(probe).strip().splitlines()[-1] == "['httpx']"
 
 
 def test_cli_commands_dispatch_to_the_cli(monkeypatch):
@@ -105,7 +98,7 @@ def test_a_demo_start_spawns_its_simulator_before_loading_anything_heavy(monkeyp
             "process.SimulatorProcess.spawn = staticmethod(spawn)\n"
             "from pixverse_desktop.__main__ import main\n"
             "main(['--demo', '--smoke-test'])\n")
-    assert _in_a_fresh_process(code).strip() == "[]"   # spawned before any of them loaded
+    assert in_a_fresh_process(code).strip() == "[]"   # spawned before any of them loaded
 
 
 def test_arguments():
@@ -119,7 +112,7 @@ def test_the_layers_imported_before_qt_stay_free_of_qt():
     Qt import slipping into one of them would quietly undo that (and break the layering)."""
     code = ("import sys; from pixverse_desktop import __main__ as m; m._import_qt_free_layers(); "
             "print(' '.join(sys.modules))")
-    loaded = _in_a_fresh_process(code).split()
+    loaded = in_a_fresh_process(code).split()
     assert {"httpcore", "pixverse_desktop.jobs.engine", "pixverse_desktop.api.client"} <= set(loaded)
     assert not [name for name in loaded if name.startswith(("PySide6", "shiboken6"))]
 
@@ -142,7 +135,7 @@ def test_pyside_s_import_hook_reads_no_source_of_the_standard_library_or_of_the_
         "inspect.getsource = lambda obj: reads.append(obj.__name__) or real(obj)\n"
         "answers = {m.__name__: feature._mod_uses_pyside(m) for m in (json, email.message, theme, models, qasync)}\n"
         "print(answers, reads)\n")
-    answers, reads = _in_a_fresh_process(code).strip().splitlines()[-1].rsplit("} ", 1)
+    answers, reads = in_a_fresh_process(code).strip().splitlines()[-1].rsplit("} ", 1)
     assert answers + "}" == ("{'json': False, 'email.message': False, 'pixverse_desktop.ui.theme': True, "
                              "'pixverse_desktop.jobs.models': True, 'qasync': True}")
     assert reads == "['qasync']"   # only the third-party module's source was read, as PySide6 does

@@ -225,7 +225,7 @@ def test_the_first_window_fits_its_screen():
 
 def test_the_keyboard_shortcuts_dialog_fits_a_laptop_screen(qapp, monkeypatch):
     """Its 720 px were clipped on a 768 px screen under a panel (new-user pass); the list scrolls."""
-    from pixverse_desktop.ui.shortcuts import ShortcutsDialog
+    from pixverse_desktop.ui.shortcuts_dialog import ShortcutsDialog
 
     monkeypatch.setattr(ShortcutsDialog, "screen", lambda self: _Screen(1366, 738))
     dialog = ShortcutsDialog()

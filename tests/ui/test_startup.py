@@ -6,13 +6,12 @@ and the keys work as soon as start() returns."""
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 import time
 
 from pixverse_desktop.jobs.models import AccountProblem, JobRemoved
 from pixverse_desktop.ui.bindings import EngineBridge
 from pixverse_desktop.ui.main_window import MainWindow
+from tests.fresh_process import in_a_fresh_process
 
 from .conftest import TOKEN, sim_config
 
@@ -165,6 +164,18 @@ def test_list_viewports_do_not_load_every_widget_type():
         "assert all(v.viewport() is not None for v in views)\n"
         "print(sorted(n for n in ('QWizard', 'QMdiArea', 'QCalendarWidget', 'QGraphicsView') if n in vars(W)))\n"
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert in_a_fresh_process(probe).strip().splitlines()[-1] == "[]"
+
+
+def test_the_first_frame_modules_leave_dialog_types_unloaded():
+    """Loading a Qt class creates all its Python enums; the window's first frame imports its modules
+    (app.py), and the classes only its dialogs use (the file picker, the shortcuts list, the log
+    folder's URL, the prompt's cursor) are imported where those are opened."""
+    probe = (
+        "import PySide6.QtCore as C, PySide6.QtGui as G, PySide6.QtWidgets as W\n"
+        "import pixverse_desktop.app\n"
+        "names = {'QFileDialog': W, 'QTreeWidget': W, 'QDialogButtonBox': W, 'QStandardPaths': C,\n"
+        "         'QUrl': C, 'QDesktopServices': G, 'QTextCursor': G}\n"
+        "print(sorted(n for n, m in names.items() if n in vars(m)))\n"
+    )
+    assert in_a_fresh_process(probe).strip().splitlines()[-1] == "[]"
