@@ -76,6 +76,7 @@ class JobTableModel(QAbstractTableModel):
         self._index: dict[str, int] = {}
         self._jobs: dict[str, Job] = {}
         self._thumb_pending: set[str] = set()
+        self._unknown_sources: set[str] = set()   # jobs whose source was not in the video list yet
         self._icons: OrderedDict[tuple[str, int], QImage] = OrderedDict()
         self._shown_progress: dict[str, int | None] = {}   # job id -> percentage the last tick showed
         self._timer = QTimer(self)
@@ -250,12 +251,24 @@ class JobTableModel(QAbstractTableModel):
             return None
         url = self.source_thumbnail(job)
         if not url:
+            self._unknown_sources.add(job.id)
             return None
         image = self.thumbnails.cached(url)
         if image is None and url not in self._thumb_pending and not self.thumbnails.has_failed(url):
             self._thumb_pending.add(url)
             asyncio.ensure_future(self._fetch_thumbnail(url))
         return self._icon(url, image) if image is not None else None
+
+    def sources_listed(self) -> None:
+        """The video list has new rows: jobs whose source was not among them are drawn again (their
+        thumbnails stayed blank after a list that first failed, say for a token fixed later)."""
+        unknown, self._unknown_sources = self._unknown_sources, set()
+        column = COLUMNS.index("source")
+        for job_id in unknown:
+            row = self._index.get(job_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, column), self.index(row, column),
+                                      [Qt.ItemDataRole.DecorationRole])
 
     def _icon(self, url: str, image: QImage) -> QImage:
         """The thumbnail at ICON_SIZE, made once: a QImage decoration is drawn at its own size (the

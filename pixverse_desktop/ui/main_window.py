@@ -173,8 +173,9 @@ class MainWindow(QMainWindow):
         self._effects = asyncio.ensure_future(self._load_effects())
         await self.video_model.wait_idle()
         if not self._source_restored:
-            self._source_restored = True
-            self.restore_source()
+            # Tried again after a list that could not load (a token refused, then fixed in the app):
+            # the source was lost until a restart (new-user pass).
+            self._source_restored = self.restore_source() or self.video_model.last_error is None
 
     def restore_source(self) -> bool:
         """Selects the source of the last session (without playing it) if it is in the list."""

@@ -163,6 +163,7 @@ def build_steps(w: "MainWindow") -> Iterator[str | None]:
     w.jobs.message.connect(w.show_status)
     w.player.mediaError.connect(w.show_status)
     w.video_model.dataChanged.connect(w._maybe_refresh_source_image)
+    w.video_model.pageLoaded.connect(w.job_model.sources_listed)
 
     w.job_model.set_jobs(s.engine.jobs())
     w.bridge.release()

@@ -172,3 +172,36 @@ def test_a_failed_refresh_keeps_the_videos_listed(start_app, sim_thread, aio):
     w.picker.refresh()                                      # the next one works, and replaces them
     aio.until(lambda: not w.video_model.loading and w.video_model.last_error is None, 10, "a refresh")
     assert w.video_model.rowCount() == listed
+
+
+def test_a_token_fixed_in_the_window_brings_back_the_last_source_and_job_thumbnails(
+        start_app, sim_thread, aio, tmp_path, monkeypatch):
+    """Started with a refused token, then given the right one in the window: the videos came back,
+    but the last session's source and the job list's source thumbnails only after a restart."""
+    from pixverse_desktop.ui.job_table_model import COLUMNS
+    from pixverse_desktop.ui.token_dialog import TokenDialog
+
+    th = sim_thread(sim_config())
+    first = start_app(api_base=th.base_url, token=TOKEN, data_dir=tmp_path / "one")
+    w = first.window
+    w.picker.select_row(1)
+    source = w.form.source.key
+    w.form.prompt.setPlainText("the lantern drifts away")
+    w.form.trigger_extend()
+    aio.until(lambda: w.job_model.rowCount() == 1 and w.job_model.job_at(0).video_id, 10, "the job accepted")
+    aio.run(first.stop(), timeout=30)
+
+    again = start_app(api_base=th.base_url, token="refused-token-1", data_dir=tmp_path / "one")
+    w = again.window
+    source_cell = w.job_model.index(0, COLUMNS.index("source"))
+    assert w.video_model.last_error is not None and w.form.source is None
+    assert source_cell.data(Qt.ItemDataRole.DecorationRole) is None
+
+    async def accepted(dialog) -> bool:
+        dialog.manager.use_for_session(TOKEN)
+        return True
+
+    monkeypatch.setattr(TokenDialog, "ask", accepted)
+    aio.run(w.ask_token(first_run=False), timeout=30)
+    assert w.form.source is not None and w.form.source.key == source
+    aio.until(lambda: source_cell.data(Qt.ItemDataRole.DecorationRole) is not None, 10, "the job's source")
