@@ -20,12 +20,14 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from pixverse_desktop import APP_NAME
 from pixverse_desktop.api.client import PixverseClient, api_base_from_env, make_http_client
 from pixverse_desktop.jobs.downloads import Downloader
 from pixverse_desktop.jobs.engine import EngineConfig, JobEngine
 from pixverse_desktop.core import paths
 from pixverse_desktop.jobs.store import JobStore
 from pixverse_desktop.media.thumbnails import ThumbnailCache
+from pixverse_desktop.storage.journal_lock import JournalInUse, JournalLock
 from pixverse_desktop.storage.secrets import KeyringTokenStore, MemoryTokenStore
 from pixverse_desktop.storage.settings import Settings
 from pixverse_desktop.ui.icons import app_icon
@@ -65,6 +67,7 @@ class Application:
         self.options = options
         self.sim_thread = None
         self.sim_process = None
+        self.journal_lock: JournalLock | None = None
         self.window: MainWindow | None = None
         self.engine: JobEngine | None = None
         self.base_url = ""
@@ -93,7 +96,9 @@ class Application:
         data_dir = Path(o.data_dir) if o.data_dir else paths.data_dir()
         if o.demo:
             data_dir = data_dir / "demo"   # demo jobs never mix with real ones
-        data_dir.mkdir(parents=True, exist_ok=True)
+        # Before the journal is touched (a demo start removes the last demo's): one process at a time
+        # runs its jobs, or a second window or a `jobs --wait` beside it sent the same job again.
+        self.journal_lock = JournalLock(data_dir).acquire()
         if o.demo:
             # The simulator starts empty every time: yesterday's demo jobs name videos it never had.
             for stale in data_dir.glob("jobs.sqlite3*"):
@@ -296,6 +301,8 @@ class Application:
         if self.sim_process is not None:
             await asyncio.to_thread(self.sim_process.stop)
             self.sim_process = None
+        if self.journal_lock is not None:
+            self.journal_lock.release()
 
 
 async def run(qapp: QApplication, options: AppOptions, errors: list[str]) -> int:
@@ -323,7 +330,13 @@ async def run(qapp: QApplication, options: AppOptions, errors: list[str]) -> int
             starting.cancel()
             await asyncio.wait([starting])
             return 0
-        window = starting.result()
+        try:
+            window = starting.result()
+        except JournalInUse as exc:
+            log.error("not started: %s", exc)
+            if not options.smoke_test:
+                await already_running(exc)
+            return 1
         if options.smoke_test:
             rows = window.video_model.rowCount()
             if window.video_model.last_error is not None or rows == 0:   # before waiting for a paint
@@ -346,3 +359,19 @@ async def run(qapp: QApplication, options: AppOptions, errors: list[str]) -> int
         await app.stop()
         if signals is not None:
             signals.uninstall()
+
+
+async def already_running(exc: JournalInUse) -> None:
+    """Said in a box, as the app does not start: a second window on the same jobs would send them again."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, QCoreApplication.translate(
+        "Application", "PixVerse Desktop is already running."))
+    box.setInformativeText(QCoreApplication.translate(
+        "Application", "Switch to its window (it may be in the tray). Another process (%s) is running "
+        "the jobs of this data folder, and one at a time does, so that no job is ever sent twice.")
+        % (f"pid {exc.pid}" if exc.pid else "a command, or the app"))
+    done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+    box.finished.connect(lambda result: done.done() or done.set_result(result))
+    box.open()
+    await done

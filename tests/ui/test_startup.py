@@ -6,7 +6,10 @@ and the keys work as soon as start() returns."""
 from __future__ import annotations
 
 import asyncio
+import os
 import time
+
+import pytest
 
 from pixverse_desktop.jobs.models import AccountProblem, JobRemoved
 from pixverse_desktop.ui.bindings import EngineBridge
@@ -179,3 +182,25 @@ def test_the_first_frame_modules_leave_dialog_types_unloaded():
         "print(sorted(n for n, m in names.items() if n in vars(m)))\n"
     )
     assert in_a_fresh_process(probe).strip().splitlines()[-1] == "[]"
+
+
+def test_a_second_window_on_the_same_jobs_does_not_start(start_app, qapp, aio, tmp_path):
+    """Two windows on one journal would each send its waiting jobs; a second demo start also deleted
+    the first one's live journal. The second is refused before it touches anything, and says why."""
+    from pixverse_desktop.app import Application, AppOptions, run
+    from pixverse_desktop.storage.journal_lock import JournalInUse
+
+    first = start_app(demo=True)
+    journal = first.store.journal.path
+    assert journal.exists()
+    second = Application(qapp, AppOptions(demo=True, data_dir=tmp_path / "data", ask_token=False,
+                                          sim_config=sim_config()))
+    with pytest.raises(JournalInUse) as refused:
+        aio.run(second.start(), timeout=30)
+    assert refused.value.pid == os.getpid()
+    aio.run(second.stop(), timeout=30)
+    assert journal.exists() and first.window.video_model.rowCount() > 0
+    errors: list[str] = []
+    assert aio.run(run(qapp, AppOptions(demo=True, data_dir=tmp_path / "data", smoke_test=True,
+                                        sim_config=sim_config()), errors), timeout=60) == 1
+    assert journal.exists()
