@@ -21,15 +21,16 @@ from pixverse_desktop.api import (
 )
 from pixverse_desktop.api.schemas import Video
 from pixverse_desktop.core.redact import register_secret
-from pixverse_desktop.jobs.downloads import Downloader, result_file_name
+from pixverse_desktop.jobs.downloads import DownloadError, Downloader, failure_words, result_file_name
 from pixverse_desktop.jobs.engine import EngineConfig, JobEngine
 from pixverse_desktop.api.errors import ErrorKind
 from pixverse_desktop.jobs.models import Job, JobState
 from pixverse_desktop.jobs.store import JobStore
+from pixverse_desktop.storage.journal_lock import JournalInUse, JournalLock
 
 from .options import (  # noqa: F401 - the exit codes and COMMANDS are this module's face too
     COMMANDS, EXIT_ACCOUNT, EXIT_AUTH, EXIT_BUSY, EXIT_CODES_HELP, EXIT_CREDITS, EXIT_ERROR, EXIT_FAILED,
-    EXIT_INVALID, EXIT_MODERATED, EXIT_NETWORK, EXIT_OK, EXIT_PIPE, EXIT_TIMEOUT, build_parser,
+    EXIT_IN_USE, EXIT_INVALID, EXIT_MODERATED, EXIT_NETWORK, EXIT_OK, EXIT_PIPE, EXIT_TIMEOUT, build_parser,
 )
 
 
@@ -59,6 +60,15 @@ def exit_code_for_job(job: Job) -> int:
     if job.state is JobState.PENDING:   # never tried: --timeout ran out while it waited its turn
         return EXIT_TIMEOUT
     return by_status.get(job.error_status or 0, EXIT_FAILED)
+
+
+def state_words(job: Job) -> str:
+    """"Job 1a2b3c4d has failed", not "is failed" (CLI pass)."""
+    if job.state is JobState.FAILED:
+        return "has failed"
+    if job.state is JobState.NEEDS_ATTENTION:
+        return "needs attention"
+    return f"is {job.state.label.lower().rstrip('…')}"
 
 
 def job_json(job: Job) -> dict[str, Any]:
@@ -148,18 +158,31 @@ def default_data_dir() -> Path:
 
 
 class Session:
-    """The objects one command needs, closed together."""
+    """The objects one command needs, closed together. ``runs_jobs``: the command sends or follows the
+    journal's jobs, which one process at a time does (storage.journal_lock)."""
 
-    def __init__(self, args: argparse.Namespace, need_token: bool = True) -> None:
+    def __init__(self, args: argparse.Namespace, need_token: bool = True, runs_jobs: bool = False) -> None:
         base = api_base_from_env(args.api_base)   # a malformed address fails here, before anything else
         token = read_token() if need_token else ""
+        data_dir = Path(args.data_dir or default_data_dir())
+        self.lock = JournalLock(data_dir)
+        if runs_jobs:
+            try:
+                self.lock.acquire()
+            except JournalInUse as exc:
+                raise CliError(
+                    "PixVerse Desktop (its window, or another command"
+                    + (f", process {exc.pid}" if exc.pid else "") + ") is running the jobs of this journal, "
+                    "and one process at a time does, so that no job is ever sent twice. Let it finish, "
+                    "quit it, or use another folder with --data-dir.", EXIT_IN_USE) from None
         self.http = make_http_client()
         self.client = PixverseClient(base, lambda: token, self.http)
-        self.store = JobStore.open(args.data_dir or default_data_dir())
+        self.store = JobStore.open(data_dir)
 
     async def close(self) -> None:
         await self.http.aclose()
         self.store.close()
+        self.lock.release()
 
 
 def _request_from_args(args: argparse.Namespace, video_path: str | None) -> ExtendRequest:
@@ -181,7 +204,7 @@ async def cmd_extend(args: argparse.Namespace) -> int:
         if not Path(args.file).is_file():
             raise CliError(f"No such file: {args.file}", EXIT_INVALID)
         upload_content_type(args.file, video_only=True)
-    session = Session(args)
+    session = Session(args, runs_jobs=True)
     engine = JobEngine(session.client, session.store, EngineConfig(poll_min_s=args.poll_min))
     try:
         video_path = None
@@ -307,8 +330,17 @@ async def cmd_videos(args: argparse.Namespace) -> int:
 
 
 async def cmd_jobs(args: argparse.Namespace) -> int:
+    code = EXIT_OK
     if args.wait:
-        jobs = await _resume_all(args)
+        jobs, resumed = await _resume_all(args)
+        # A script learns how the jobs it waited for ended, as from `extend --wait` (it exited 0 when a
+        # resumed job failed; CLI pass): the first one that did not complete decides.
+        failed = [j for j in resumed if j.state is not JobState.COMPLETED]
+        if failed:
+            code = exit_code_for_job(failed[0]) or EXIT_FAILED
+            for job in failed:
+                say(f"error: job {job.id[:8]} {state_words(job)}"
+                    + (f": {job.message}" if job.message and job.message != job.state.label else ""))
     else:
         store = JobStore.open(args.data_dir or default_data_dir())
         try:
@@ -317,18 +349,20 @@ async def cmd_jobs(args: argparse.Namespace) -> int:
             store.close()
     print_list(args, jobs, job_json, ("JOB", "STATUS", "VIDEO_ID", "PROMPT"),
                lambda j: (j.id[:8], j.state.value, j.video_id or "-", j.request.prompt[:50]))
-    return EXIT_OK
+    return code
 
 
-async def _resume_all(args: argparse.Namespace) -> list[Job]:
-    session = Session(args)
+async def _resume_all(args: argparse.Namespace) -> tuple[list[Job], list[Job]]:
+    """Every job, and the ones that were unfinished, as they ended."""
+    session = Session(args, runs_jobs=True)
     engine = JobEngine(session.client, session.store, EngineConfig(poll_min_s=args.poll_min))
     try:
         await engine.start()
         unfinished = [j for j in engine.jobs() if not j.state.is_final]
         say(f"Resuming {len(unfinished)} unfinished job(s)…")
-        await asyncio.wait_for(asyncio.gather(*(engine.wait_final(j.id) for j in unfinished)), args.timeout)
-        return session.store.all()
+        ended = await asyncio.wait_for(asyncio.gather(*(engine.wait_final(j.id) for j in unfinished)),
+                                       args.timeout)
+        return session.store.all(), list(ended)
     except asyncio.TimeoutError:
         raise CliError("Gave up waiting: some jobs are still running; `jobs --wait` follows them.",
                        EXIT_TIMEOUT) from None
@@ -343,7 +377,7 @@ async def cmd_download(args: argparse.Namespace) -> int:
         job = session.store.get(args.id) or session.store.by_video_id(args.id) or \
             session.store.by_id_prefix(args.id)
         if job is not None and job.state is not JobState.COMPLETED and not job.result_url:
-            raise CliError(f"Job {job.id[:8]} is {job.state.label.lower()}: there is no result to download"
+            raise CliError(f"Job {job.id[:8]} {state_words(job)}: there is no result to download"
                            + (f" ({job.message})" if job.message else "") + ".", EXIT_FAILED)
         video_id, url, prompt = (job.video_id, job.result_url, job.request.prompt) if job else (args.id, "", "")
         if not url:
@@ -356,8 +390,11 @@ async def cmd_download(args: argparse.Namespace) -> int:
         target_dir = args.dir or _library_dir()
         downloader = Downloader(session.http, target_dir)
         say(f"Downloading into {target_dir}…")
-        path = await downloader.fetch(url, result_file_name(prompt, video_id or args.id),
-                                      lambda d, t: say(f"  {d * 100 // t if t else 0}%"))
+        try:
+            path = await downloader.fetch(url, result_file_name(prompt, video_id or args.id),
+                                          lambda d, t: say(f"  {d * 100 // t if t else 0}%"))
+        except (OSError, DownloadError) as exc:   # a folder that cannot be made or written (a traceback)
+            raise CliError(f"Not downloaded: {failure_words(exc)}.", EXIT_ERROR) from None
     finally:
         await session.close()
     print(json.dumps({"path": str(path), "video_id": video_id}) if args.json else str(path))

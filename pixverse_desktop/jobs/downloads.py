@@ -188,7 +188,7 @@ async def download_job(engine: "JobEngine", job_id: str) -> None:
     except (DownloadError, httpx.HTTPError, OSError) as exc:
         log.warning("download of a result failed: %s", type(exc).__name__)
         current = engine.get(job_id) or job
-        engine.publish(current.evolve(message=f"Done, but not saved to the library: {_why(exc)}. "
+        engine.publish(current.evolve(message=f"Done, but not saved to the library: {failure_words(exc)}. "
                                               "Use Save as… to save it elsewhere, or choose another "
                                               "library folder in Settings."))
         return
@@ -198,7 +198,7 @@ async def download_job(engine: "JobEngine", job_id: str) -> None:
                                   message="Done; saved to the library"))
 
 
-def _why(exc: BaseException) -> str:
+def failure_words(exc: BaseException) -> str:
     """A download failure in a creator's words: "No such file or directory (/proc/nope)" rather than
     "[Errno 2] No such file or directory: '/proc/nope'"."""
     if isinstance(exc, OSError) and exc.strerror:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Awaitable, Callable
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QT_TRANSLATE_NOOP, Qt, Signal
 
 from pixverse_desktop.api.errors import ApiError
 from pixverse_desktop.api.schemas import Video, VideoStatus
@@ -24,6 +24,17 @@ log = logging.getLogger(__name__)
 PageFetcher = Callable[[str | None, int, int], Awaitable[list[Video]]]  # (email, limit, offset)
 
 STATUS_GROUPS = ("COMPLETED", "QUEUED", "GENERATING", "FAILED", "unknown")
+
+
+# The badge's word for each status: the API's names, except its "FAILED_MODERATION", which read as a raw
+# code on a tile (new-user pass).
+BADGE_WORDS = {
+    VideoStatus.COMPLETED: QT_TRANSLATE_NOOP("VideoListModel", "COMPLETED"),
+    VideoStatus.QUEUED: QT_TRANSLATE_NOOP("VideoListModel", "QUEUED"),
+    VideoStatus.GENERATING: QT_TRANSLATE_NOOP("VideoListModel", "GENERATING"),
+    VideoStatus.FAILED: QT_TRANSLATE_NOOP("VideoListModel", "FAILED"),
+    VideoStatus.MODERATED: QT_TRANSLATE_NOOP("VideoListModel", "BLOCKED"),
+}
 
 
 def status_group(status: VideoStatus) -> str:
@@ -138,9 +149,7 @@ class VideoListModel(QAbstractListModel):
         if role == self.StatusGroupRole:
             return status_group(video.status) if video is not None else "UPLOAD"
         if role == self.StatusLabelRole:
-            if video is None:
-                return self.tr("UPLOADED")
-            return video.status_label
+            return self._badge_word(video)
         if role == self.PromptRole:
             return video.prompt if video is not None else ""
         if role == self.ThumbnailRole:
@@ -319,12 +328,18 @@ class VideoListModel(QAbstractListModel):
         item = self.find(key)
         return item.thumbnail if item else ""
 
+    def _badge_word(self, video: Video | None) -> str:
+        if video is None:
+            return self.tr("UPLOADED")
+        word = BADGE_WORDS.get(video.status)
+        return self.tr(word) if word else video.status_label   # unknown: the code, "unknown (7)"
+
     def _tile(self, item: SourceItem) -> "TileText":
         tile = self._tiles.get(item.key)
         if tile is None or tile.item is not item:
             video = item.video
             group = status_group(video.status) if video is not None else "UPLOAD"
-            label = video.status_label if video is not None else self.tr("UPLOADED")
+            label = self._badge_word(video)
             duration = (video.video_duration or video.duration) if video is not None else 0
             meta = " · ".join(p for p in ((video.resolution if video is not None else ""),
                                           created_text(video.created_at if video is not None else None)) if p)

@@ -114,8 +114,18 @@
 <context>
     <name>Application</name>
     <message>
-        <location filename="../../pixverse_desktop/app.py" line="+264"/>
+        <location filename="../../pixverse_desktop/app.py" line="+269"/>
         <source>Demo mode: a simulated PixVerse service at %s — no token, no network, no credits spent. Demo jobs and uploads start afresh at every launch.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+99"/>
+        <source>PixVerse Desktop is already running.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Switch to its window (it may be in the tray). Another process (%s) is running the jobs of this data folder, and one at a time does, so that no job is ever sent twice.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -628,7 +638,7 @@
 <context>
     <name>JobTableModel</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/job_table_model.py" line="+86"/>
+        <location filename="../../pixverse_desktop/ui/job_table_model.py" line="+87"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
@@ -668,13 +678,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-189"/>
-        <location line="+190"/>
+        <location line="-190"/>
+        <location line="+191"/>
         <source>Waiting for a free slot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-192"/>
+        <location line="-193"/>
         <source>Waiting to send</source>
         <translation type="unfinished"></translation>
     </message>
@@ -719,7 +729,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+141"/>
+        <location line="+142"/>
         <source>Account: %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -767,7 +777,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+50"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
@@ -792,7 +802,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pixverse_desktop/ui/main_window.py" line="+122"/>
+        <location filename="../../pixverse_desktop/ui/main_window.py" line="+123"/>
         <source>Not a video file this app can upload: %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1842,7 +1852,32 @@
 <context>
     <name>VideoListModel</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/video_list_model.py" line="+128"/>
+        <location filename="../../pixverse_desktop/ui/video_list_model.py" line="+32"/>
+        <source>COMPLETED</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>QUEUED</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>GENERATING</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>FAILED</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>BLOCKED</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+103"/>
         <source>Uploaded file: %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1852,8 +1887,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
-        <location line="+185"/>
+        <location line="+193"/>
         <source>UPLOADED</source>
         <translation type="unfinished"></translation>
     </message>

@@ -151,6 +151,11 @@ def test_download_by_video_id_is_byte_identical(sim_factory, run_cli, tmp_path):
     saved = Path(json.loads(out)["path"])
     assert saved.parent == tmp_path / "lib"
     assert hashlib.sha256(saved.read_bytes()).digest() == hashlib.sha256(original).digest()
+    (tmp_path / "a-file").write_text("not a folder")
+    for folder in (tmp_path / "a-file", tmp_path / "a-file" / "below"):   # a traceback before (CLI pass)
+        code, out, err = run_cli(th, "download", video.video_id, "--dir", str(folder))
+        assert code == cli.EXIT_ERROR and err.strip().splitlines()[-1].startswith("error: Not downloaded: ")
+        assert "Traceback" not in err
 
 
 def test_help_lists_exit_codes():
@@ -158,7 +163,7 @@ def test_help_lists_exit_codes():
                          capture_output=True, text=True).stdout
     for code in range(10):
         assert f"\n  {code}  " in out
-    assert "\n 10  gave up waiting" in out
+    assert "\n 10  gave up waiting" in out and "\n 11  the job journal is in use" in out
 
 
 def test_a_refused_token_stops_extend_at_once_and_leaves_nothing_to_send(sim_factory, run_cli, monkeypatch,
@@ -207,7 +212,7 @@ def test_download_of_a_failed_job_says_so(sim_factory, run_cli, tmp_path):
                            "--json", "--poll-min", "0.05")
     job_id = json.loads(out)["id"]
     code, _, err = run_cli(th, "download", job_id[:8], "--dir", str(tmp_path / "lib"))
-    assert code == cli.EXIT_FAILED and "no result to download" in err
+    assert code == cli.EXIT_FAILED and f"Job {job_id[:8]} has failed: there is no result to download" in err
 
 
 def test_extend_from_a_file_with_several_accounts_needs_no_email(sim_factory, run_cli, tmp_path):
@@ -456,3 +461,40 @@ def test_a_seed_is_digits_only(sim_factory, run_cli, capsys, typed):
     out, err = capsys.readouterr()
     assert stop.value.code == 2 and out == "" and "not a seed" in err and "pixverse-desktop extend" in err
     assert th.call(lambda: len(th.sim.state.requests)) == 0
+
+
+def test_a_journal_in_use_by_another_process_is_not_run_twice(sim_factory, run_cli, tmp_path):
+    """Two processes on one journal each sent the same waiting job (CLI pass): the one that runs the
+    jobs holds the journal; another `extend` or `jobs --wait` says so and sends nothing, while reading
+    the journal (`jobs`) still works."""
+    from tests.storage.test_journal_lock import hold_in_another_process
+
+    th = sim_factory()
+    data = tmp_path / "data"
+    code, _, err = run_cli(th, "extend", "--video-id", first_video(th), "--prompt", "first", data_dir=data)
+    assert code == cli.EXIT_OK, err
+    holder = hold_in_another_process(data)
+    try:
+        for args in (["extend", "--video-id", first_video(th), "--prompt", "second"], ["jobs", "--wait"]):
+            code, out, err = run_cli(th, *args, data_dir=data)
+            assert code == cli.EXIT_IN_USE and f"process {holder.pid}" in err and "--data-dir" in err
+        code, out, _ = run_cli(th, "jobs", "--json", data_dir=data)
+        assert code == cli.EXIT_OK and [j["parameters"]["prompt"] for j in json.loads(out)] == ["first"]
+    finally:
+        holder.terminate()
+        holder.wait(10)
+    assert th.call(lambda: posts(th)) == 1
+    code, _, err = run_cli(th, "jobs", "--wait", data_dir=data)   # free again once the holder ended
+    assert code == cli.EXIT_OK, err
+
+
+def test_jobs_wait_exits_with_how_the_resumed_jobs_ended(sim_factory, run_cli):
+    """It exited 0 when a job it resumed failed (CLI pass): a script could not tell."""
+    th = sim_factory(generate_seconds=0.3)
+    for prompt in ("calm water", "fail-generation please"):
+        code, _, err = run_cli(th, "extend", "--video-id", first_video(th), "--prompt", prompt)
+        assert code == cli.EXIT_OK, err
+    code, out, err = run_cli(th, "jobs", "--wait", "--poll-min", "0.05")
+    assert code == cli.EXIT_FAILED and "has failed" in err
+    code, _, err = run_cli(th, "jobs", "--wait")   # nothing left to wait for
+    assert code == cli.EXIT_OK, err

@@ -59,6 +59,8 @@ def test_pages_load_lazily_through_fetch_more(qapp, aio):
     assert index.data(Qt.ItemDataRole.ToolTipRole) == "clip 0 of the sea"
     assert index.data(VideoListModel.StatusLabelRole) == "COMPLETED"
     assert model.index(5).data(VideoListModel.StatusLabelRole) == "unknown (3)"
+    assert model.index(4).data(VideoListModel.StatusLabelRole) == "BLOCKED"   # not the API's FAILED_MODERATION
+    assert model.index(4).data(VideoListModel.TileRole).label == "BLOCKED"
     assert index.data(VideoListModel.ResolutionRole) == "640×360"
     assert model.row_of(pages.videos[7].video_id) == 7
 
