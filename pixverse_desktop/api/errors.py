@@ -149,8 +149,7 @@ class Transient(ApiError):
     @property
     def what_happened(self) -> str:
         """The fault alone, for a face that retries by itself (the advice below is for a person)."""
-        detail = f" ({self.server_message})" if self.server_message else ""
-        return f"{self.title}{detail}."
+        return f"{self.title}: {self.server_message}." if self.server_message else f"{self.title}."
 
     @property
     def user_message(self) -> str:
@@ -159,6 +158,12 @@ class Transient(ApiError):
 
 class InvalidResponse(Transient):
     title = "The service sent an answer that could not be read"
+
+    @property
+    def what_happened(self) -> str:
+        # What was unreadable ("GET /videos answered something that is not JSON") is for the log, not
+        # for a creator (new-user pass).
+        return f"{self.title}."
 
 
 @dataclass(frozen=True)
@@ -231,7 +236,10 @@ def error_from_response(status: int, body: bytes, retry_after: str | None = None
     if cls is None:
         if status >= 500 or status == 408:
             cls = Transient
-            message = f"HTTP {status}" + (f": {message}" if message else "")
+            # The status once: "Upstream failure (HTTP 503)" was shown as "HTTP 503: Upstream failure
+            # (HTTP 503)" (new-user pass).
+            if f"HTTP {status}" not in message:
+                message = f"{message} (HTTP {status})" if message else f"HTTP {status}"
         else:
             cls = ApiError
     return cls(message, status=status, retry_after=_retry_after(retry_after))
@@ -247,5 +255,6 @@ def error_from_transport(exc: BaseException) -> ApiError:
         error.may_have_arrived = False
         return error
     if "Timeout" in name:
-        return Transient("the request timed out")
-    return Transient(f"the connection failed ({name})")
+        return Transient("it did not answer in time (the request timed out)")
+    # The exception's name (RemoteProtocolError) meant nothing to a creator (new-user pass).
+    return Transient("the connection broke off before the answer was complete")

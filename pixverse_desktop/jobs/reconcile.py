@@ -94,8 +94,9 @@ async def reconcile_unknown(engine: "JobEngine", jobs: list[Job], delay: float =
             video = found.get(job.id)
             if video is None:
                 # Said as it happened: an error answer (a 503 while the service was down) is not a lost one.
+                # "Lost" read wrongly after a timeout or a kill while sending (new-user pass): said as seen.
                 what = (f"The service answered this job with an error (HTTP {current.error_status})"
-                        if current.error_status else "The service's answer to this job was lost")
+                        if current.error_status else "No answer came back for this job")
                 engine.publish(current.evolve(
                     state=JobState.NEEDS_ATTENTION, finished_at=engine.clock(), error_kind=ErrorKind.JOB,
                     message=f"{what} and it is not among your videos, so it was probably not charged. "

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QToolButton, QVBoxLayout, QWidget,
 )
 
-from pixverse_desktop.api.errors import ApiError, ErrorKind
+from pixverse_desktop.api.errors import ApiError, ErrorKind, Transient
 from pixverse_desktop.api.schemas import UploadResult
 from pixverse_desktop.api.validate import VIDEO_UPLOAD_TYPES, UPLOAD_TYPES
 
@@ -201,6 +201,8 @@ class VideoPicker(QWidget):
             self._say(self.tr("Loading videos…"))
         elif error is not None and error.kind is ErrorKind.ACCOUNT and not self.has_token():
             self._say(self.tr("Enter your API token to see your videos."))
+        elif isinstance(error, Transient):   # what to press, not only "try again in a moment"
+            self._say(error.what_happened + " " + self.tr("Press F5 or ↻ to try again."), True)
         elif error is not None:
             self._say(error.user_message, True)
         elif total == 0:

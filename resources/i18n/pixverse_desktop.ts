@@ -1982,12 +1982,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+166"/>
+        <location line="+168"/>
         <source>Add a local video</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-165"/>
+        <location line="-167"/>
         <source>Upload a video file from this computer (or drop one on the window)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2014,6 +2014,11 @@
     <message>
         <location line="+2"/>
         <source>Enter your API token to see your videos.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Press F5 or ↻ to try again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

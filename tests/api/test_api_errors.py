@@ -173,6 +173,7 @@ def test_5xx_is_transient(status):
             error = caught.value
             assert type(error) is Transient and error.status == status and error.retryable
             assert f"HTTP {status}" in error.user_message and "try again" in error.user_message
+            assert error.user_message.count(f"HTTP {status}") == 1 and "((" not in error.user_message
             assert_clean(error)
             assert len(await client.list_videos()) == 3  # and it was temporary
     run(main())
@@ -200,7 +201,8 @@ def test_dropped_connection_is_transient():
             sim.state.faults.add("drop", count=1)
             with pytest.raises(Transient) as caught:
                 await client.list_videos()
-            assert type(caught.value) is Transient and "connection" in caught.value.user_message
+            assert type(caught.value) is Transient and "connection broke off" in caught.value.user_message
+            assert "Error" not in caught.value.user_message   # no exception names (new-user pass)
             assert_clean(caught.value)
             sim.state.faults.add("drop", count=1, method="POST")
             with pytest.raises(Transient):
@@ -220,6 +222,7 @@ def test_malformed_json_is_invalid_response(call):
             with pytest.raises(InvalidResponse) as caught:
                 await calls[call]()
             assert "could not be read" in caught.value.user_message and caught.value.retryable
+            assert "JSON" not in caught.value.user_message and "GET " not in caught.value.user_message
             assert_clean(caught.value)
     run(main())
 

@@ -171,7 +171,7 @@ def test_malformed_json_and_dropped_connections_while_polling(sim_factory, harne
 
 @pytest.mark.parametrize("fault, says", [
     # The simulator dropped the connection before taking the job.
-    (dict(kind="drop"), "The service's answer to this job was lost and it is not among your videos"),
+    (dict(kind="drop"), "No answer came back for this job and it is not among your videos"),
     # A 5xx may come after the job was taken (an upstream failure), so it is looked for, not resent; the
     # message says the service answered with an error, not that the answer was lost (new-user pass).
     (dict(kind="error", status=503), "The service answered this job with an error (HTTP 503) and it is not "

@@ -167,7 +167,7 @@ def test_a_failed_refresh_keeps_the_videos_listed(start_app, sim_thread, aio):
     w.picker.refresh()
     aio.until(lambda: not w.video_model.loading, 10, "the refresh")
     assert w.video_model.last_error is not None and w.video_model.rowCount() == listed
-    assert "HTTP 500" in w.picker.state_label.text()
+    assert "HTTP 500" in w.picker.state_label.text() and "Press F5" in w.picker.state_label.text()
     th.call(th.sim.state.faults.reset)
     w.picker.refresh()                                      # the next one works, and replaces them
     aio.until(lambda: not w.video_model.loading and w.video_model.last_error is None, 10, "a refresh")
