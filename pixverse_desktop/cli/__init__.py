@@ -210,6 +210,9 @@ async def cmd_extend(args: argparse.Namespace) -> int:
         video_path = None
         await engine.start()
         _stop_on_problem(engine)  # e.g. the token was refused by GET /accounts: nothing is sent
+        earlier = sum(not j.state.is_final for j in engine.jobs())
+        if earlier:   # the engine runs the journal's unfinished jobs too: said, not done quietly (CLI pass)
+            say(f"Also resuming {earlier} unfinished job(s) of earlier runs; `jobs` lists them.")
         if args.file:
             say(f"Uploading {Path(args.file).name}…")
             last = [0.0]
@@ -260,6 +263,9 @@ def _stop_on_problem(engine: JobEngine) -> None:
         raise CliError(problem.message + hint, PROBLEM_EXIT.get(problem.kind, EXIT_ERROR))
 
 
+HEARTBEAT_S = 15.0   # how often a long wait says it is still waiting
+
+
 async def _follow(engine: JobEngine, job: Job, args: argparse.Namespace) -> tuple[Job, str, int]:
     """Report changes on stderr until the job is accepted (or final, with --wait). A job that was not
     sent when this returns or fails is cancelled, so a later run never sends it behind the user's back."""
@@ -277,7 +283,7 @@ async def _watch(engine: JobEngine, job: Job, args: argparse.Namespace) -> tuple
     up on it and the exit code that says so."""
     changed = asyncio.Event()
     engine.subscribe(lambda event: changed.set())
-    started, busy_since, last_line = time.monotonic(), None, ""
+    started, busy_since, last_line, said_at = time.monotonic(), None, "", 0.0
     while True:
         job = engine.get(job.id) or job
         if job.state in UNSENT:
@@ -285,10 +291,15 @@ async def _watch(engine: JobEngine, job: Job, args: argparse.Namespace) -> tuple
         if job.state.is_final and job.state is not JobState.COMPLETED:
             return job, "", 0   # cmd_extend says why, once, as the last line
         label = state_text(job)
-        line = f"  {label}: {job.message}" if job.message != job.state.label else f"  {label}"
+        # Not "Waiting for a free slot: Waiting for a free slot: …" (CLI pass).
+        line = f"  {job.message}" if job.message.startswith(label) else f"  {label}: {job.message}"
         if line != last_line:
             say(line)
-            last_line = line
+            last_line, said_at = line, time.monotonic()
+        elif job.state.is_remote and time.monotonic() - said_at >= HEARTBEAT_S:
+            # A minute of "Generating" and then silence looked like a hang (CLI pass).
+            say(f"  still {label.lower()} ({time.monotonic() - started:.0f} s so far)")
+            said_at = time.monotonic()
         if job.state.is_final or (not args.wait and job.state.is_remote):
             return job, "", 0
         if job.state is JobState.WAITING_SLOT:   # busy (429), or the service could not be reached

@@ -45,6 +45,8 @@ def test_extend_without_wait_returns_once_accepted(sim_factory, run_cli, tmp_pat
     assert code == 0 and json.loads(out)["status"] in ("QUEUED", "GENERATING")
     code, out, _ = run_cli(th, "jobs", "--json")
     assert [j["parameters"]["prompt"] for j in json.loads(out)] == ["later"]
+    code, out, err = run_cli(th, "extend", "--video-id", first_video(th), "--prompt", "and more", "--json")
+    assert code == 0 and "Also resuming 1 unfinished job(s) of earlier runs" in err   # not quietly
 
 
 @pytest.mark.parametrize("args, words", [
@@ -123,6 +125,7 @@ def test_busy_past_the_time_limit_exits_7(sim_factory, run_cli):
     code, out, err = run_cli(th, "extend", "--video-id", source, "--prompt", "busy", "--wait", "--json",
                              "--busy-timeout", "0.5")
     assert code == cli.EXIT_BUSY and "free slot" in err
+    assert "Waiting for a free slot: Waiting for a free slot" not in err   # said once (CLI pass)
     job = json.loads(out)   # as recorded: cancelled, since it was never sent
     assert job["status"] == "FAILED" and job["message"] == "Cancelled before it was sent" and job["finished_at"]
 
@@ -498,3 +501,13 @@ def test_jobs_wait_exits_with_how_the_resumed_jobs_ended(sim_factory, run_cli):
     assert code == cli.EXIT_FAILED and "has failed" in err
     code, _, err = run_cli(th, "jobs", "--wait")   # nothing left to wait for
     assert code == cli.EXIT_OK, err
+
+
+def test_a_long_generation_says_it_is_still_running(sim_factory, run_cli, monkeypatch):
+    """A minute of "Generating" and then silence looked like a hang (CLI pass)."""
+    monkeypatch.setattr(cli, "HEARTBEAT_S", 0.3)
+    th = sim_factory(generate_seconds=1.5)
+    code, _, err = run_cli(th, "extend", "--video-id", first_video(th), "--prompt", "slow", "--wait",
+                           "--poll-min", "0.05")
+    assert code == cli.EXIT_OK, err
+    assert "still generating (" in err and "s so far)" in err
