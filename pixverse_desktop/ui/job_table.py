@@ -126,6 +126,17 @@ class JobTable(QWidget):
             self.view.selectRow(index.row())
             self.view.scrollTo(index)
 
+    def show_current_work(self) -> None:
+        """Scrolled to the first job still running, else to the newest: after a restart the list opened
+        at its oldest rows, and the resumed job was out of sight (new-user pass)."""
+        rows = self.proxy.rowCount()
+        for row in range(rows):
+            job = self.proxy.index(row, 0).data(JobTableModel.JobRole)
+            if job is not None and not job.state.is_final:
+                self.view.scrollTo(self.proxy.index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+                return
+        self.view.scrollToBottom()
+
     def _update_actions(self) -> None:
         job = self.selected_job()
         done = job is not None and job.state is JobState.COMPLETED

@@ -27,14 +27,15 @@ def _approach(start: float, end: float, elapsed: float, typical: float) -> float
 
 
 def estimate_progress(job: Job, now: float, typical: TypicalDurations = TypicalDurations()) -> float | None:
-    """0..1, or None when a bar makes no sense (failed, needs attention)."""
+    """0..1, or None when a bar makes no sense: failed, needs attention, or not sent (waiting to send or
+    for a free slot: a bar at 0 or 2 % read as work under way; new-user pass)."""
     state = job.state
     if state is JobState.COMPLETED:
         return 1.0
-    if state in (JobState.FAILED, JobState.NEEDS_ATTENTION):
+    if state in (JobState.FAILED, JobState.NEEDS_ATTENTION, JobState.PENDING, JobState.WAITING_SLOT):
         return None
-    if state in (JobState.PENDING, JobState.SUBMITTING, JobState.WAITING_SLOT):
-        return 0.0 if state is JobState.PENDING else 0.02
+    if state is JobState.SUBMITTING:
+        return 0.02
     since = job.accepted_at or job.submitted_at or job.created_at
     if state is JobState.QUEUED:
         return _approach(_SEND_END, _QUEUE_END, now - since, typical.queue_s)

@@ -166,6 +166,7 @@ def build_steps(w: "MainWindow") -> Iterator[str | None]:
     w.video_model.pageLoaded.connect(w.job_model.sources_listed)
 
     w.job_model.set_jobs(s.engine.jobs())
+    w.jobs.show_current_work()
     w.bridge.release()
     from .tray import TrayController
 

@@ -192,8 +192,36 @@ def test_progress_estimate_grows_but_never_claims_the_end():
     assert values == sorted(values) and values[-1] < 1.0
     queued = [estimate_progress(_job(), base + t, typical) for t in (0, 5, 100)]
     assert queued == sorted(queued) and queued[-1] < 0.2 <= values[0] + 0.2
-    assert estimate_progress(_job(state=JobState.PENDING), base, typical) == 0.0
+    assert estimate_progress(_job(state=JobState.PENDING), base, typical) is None        # not sent: no bar
+    assert estimate_progress(_job(state=JobState.WAITING_SLOT), base, typical) is None
+    assert estimate_progress(_job(state=JobState.SUBMITTING), base, typical) == 0.02
     assert estimate_progress(_job(state=JobState.COMPLETED), base, typical) == 1.0
     assert estimate_progress(_job(state=JobState.NEEDS_ATTENTION), base, typical) is None
     assert format_elapsed(75) == "1:15" and format_elapsed(3725) == "1:02:05"
     assert parameters_text(_job()) == "5s · 540p · normal · anime · seed 7"
+
+
+def test_the_job_list_opens_on_the_work_still_running(qtbot):
+    """After a restart the list opened at its oldest rows and the resumed job was out of sight."""
+    from pixverse_desktop.ui.job_table import JobTable
+
+    def visible(table, job_id) -> bool:
+        index = table.proxy.mapFromSource(table.model.index(table.model.row_of(job_id), 0))
+        return table.view.visualRect(index).intersects(table.view.viewport().rect())
+
+    for running in (True, False):
+        model = JobTableModel(tick_ms=50)
+        table = JobTable(model, engine=None, library_dir="")
+        model.setParent(table)   # ends with the table: its tick must not reach a deleted one
+        qtbot.addWidget(table)
+        table.resize(700, 220)
+        table.show()
+        jobs = [_job(id=f"done{i}", state=JobState.COMPLETED, finished_at=time.time()) for i in range(20)]
+        jobs.append(_job(id="last", state=JobState.GENERATING if running else JobState.COMPLETED,
+                         finished_at=None if running else time.time()))
+        jobs += [_job(id=f"later{i}", state=JobState.COMPLETED, finished_at=time.time()) for i in range(5)]
+        model.set_jobs(jobs)
+        qtbot.wait(10)
+        assert not visible(table, "last")
+        table.show_current_work()
+        assert visible(table, "last") if running else visible(table, "later4")
