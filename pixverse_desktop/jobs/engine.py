@@ -193,15 +193,24 @@ class JobEngine:
         return self.publish(job.evolve(hidden=False)) if job.hidden else job
 
     def token_changed(self) -> None:
-        """A new token was entered: waiting submissions may go, pollers resume."""
+        """A new token was entered: waiting submissions may go, pollers resume, and jobs whose send had no
+        clear answer are looked for (a check the refused token had stopped)."""
         self._unpark(None)
         for poller in self._pollers.values():
             poller.wake()
+        self._recheck_unresolved()
 
     def clear_account_problem(self, email: str | None) -> None:
         self._unpark(email)
         if email in self._pollers:
             self._pollers[email].wake()
+        self._recheck_unresolved()
+
+    def _recheck_unresolved(self) -> None:
+        unresolved = [j for j in self._jobs.values()
+                      if j.state is JobState.SUBMITTING and j.id not in self._sending]
+        if unresolved and self._started:
+            self._spawn(reconcile_unknown(self, unresolved), "reconcile after a fix")
 
     def download(self, job_id: str) -> None:
         job = self._require(job_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Iterable
 
-from pixverse_desktop.api.errors import ErrorKind, Transient
+from pixverse_desktop.api.errors import ApiError, ErrorKind, Transient
 from pixverse_desktop.api.schemas import ExtendRequest, Video
 
 from . import backoff
@@ -83,8 +83,19 @@ async def reconcile_unknown(engine: "JobEngine", jobs: list[Job], delay: float =
     for lane, lane_jobs in lanes.items():
         emails = [lane] if lane or not engine.accounts else list(engine.accounts)
         videos = []
-        for email in emails:
-            videos += await _recent_videos(engine, email, oldest_send(lane_jobs))
+        try:
+            for email in emails:
+                videos += await _recent_videos(engine, email, oldest_send(lane_jobs))
+        except ApiError as exc:
+            # Not a passing fault (a refused token, an account on hold): the jobs stay unresolved, say
+            # why, and are looked for again once that is fixed (JobEngine.token_changed). The check
+            # had died with the task, and the jobs read "Checking…" until a restart.
+            for job in lane_jobs:
+                current = engine.get(job.id) or job
+                if current.state is JobState.SUBMITTING:
+                    engine.publish(current.evolve(message=f"Not checked yet whether the service received "
+                                                          f"it: {exc.user_message}"), persist=False)
+            continue
         owned = {j.video_id for j in engine.store.all(include_hidden=True) if j.video_id}
         found = match_submissions(lane_jobs, videos, owned)
         for job in lane_jobs:

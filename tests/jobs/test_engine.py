@@ -318,3 +318,52 @@ def test_failing_status_checks_are_said_on_the_rows_and_taken_back(sim_factory, 
     after = messages[messages.index(noted[-1]) + 1:]
     assert after and not after[0].startswith("Status checks")    # taken back at the first good check
     assert final.state is JobState.COMPLETED and not final.message.startswith("Status checks")
+
+
+def test_a_send_left_unanswered_is_looked_for_once_a_refused_token_is_fixed(sim_factory, tmp_path):
+    """A job killed mid-send is looked for at the next start; with a refused token that check died
+    with its task, and the job read "Checking…" until a restart. It now says why it is not checked
+    and is looked for once the token is fixed: found, never sent again."""
+    import time
+
+    from pixverse_desktop.api import PixverseClient, make_http_client
+    from pixverse_desktop.jobs.engine import EngineConfig, JobEngine
+    from pixverse_desktop.jobs.models import Job
+    from pixverse_desktop.jobs.store import JobStore
+
+    from .conftest import FAST, TOKEN
+
+    th = sim_factory()
+
+    async def main():
+        token = {"value": TOKEN}
+        http = make_http_client()
+        client = PixverseClient(th.base_url, lambda: token["value"], http)
+        store = JobStore.open(tmp_path)
+        source = (await client.list_videos("a@example.com"))[-1].video_id
+        request = ExtendRequest(prompt="sent before the kill", video_id=source, seed=11)
+        sent = time.time()
+        await client.extend(request)   # it reached the service; the app was killed before the answer
+        store.save(Job(id="killed1", request=request, state=JobState.SUBMITTING, created_at=sent,
+                       submitted_at=sent, account="a@example.com"))
+        token["value"] = "refused-token-9"
+        engine = JobEngine(client, store, EngineConfig(**FAST))
+        try:
+            await engine.start()
+            for _ in range(100):
+                if engine.get("killed1").message.startswith("Not checked yet"):
+                    break
+                await asyncio.sleep(0.02)
+            job = engine.get("killed1")
+            assert job.state is JobState.SUBMITTING and "token was not accepted" in job.message
+            token["value"] = TOKEN
+            engine.token_changed()
+            job = await asyncio.wait_for(engine.wait_final("killed1"), 20)
+            assert job.state is JobState.COMPLETED and job.video_id
+        finally:
+            await engine.stop()
+            await http.aclose()
+            store.close()
+
+    asyncio.run(main())
+    assert len(th.call(lambda: th.sim.api_requests("/videos/extend-v3", "POST"))) == 1   # never sent again
