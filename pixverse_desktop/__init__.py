@@ -14,3 +14,7 @@ COMMAND_SUMMARIES = {
     "jobs": "list the jobs in the local journal (with --wait: resume and follow the unfinished ones)",
     "download": "download the result of a job (or of any finished video) into a folder",
 }
+
+# The options every command takes (cli.options' common parser), with whether each takes a value: given
+# before the command (`pixverse-desktop --api-base URL videos`), the entry point moves them after it.
+SHARED_COMMAND_OPTIONS = {"--api-base": True, "--data-dir": True, "--json": False}

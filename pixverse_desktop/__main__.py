@@ -9,7 +9,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from pixverse_desktop import COMMAND_SUMMARIES, __version__   # constants only (the cli loads httpx)
+from pixverse_desktop import COMMAND_SUMMARIES, SHARED_COMMAND_OPTIONS, __version__   # constants only
 
 if TYPE_CHECKING:
     import argparse
@@ -245,6 +245,7 @@ def main(argv: list[str] | None = None) -> None:
         from pixverse_desktop.simulator.__main__ import main as simulator_main
 
         sys.exit(simulator_main(argv[1:]))
+    argv = _command_first(argv)
     if argv and argv[0] in COMMAND_SUMMARIES:
         try:
             from pixverse_desktop import cli
@@ -256,6 +257,11 @@ def main(argv: list[str] | None = None) -> None:
         print(f"pixverse-desktop: no command {argv[0]!r}; the commands are {', '.join(COMMAND_SUMMARIES)} "
               "(without one, the window starts; files given to it are uploaded)", file=sys.stderr)
         sys.exit(2)
+    late = next((a for a in argv[1:] if a in COMMAND_SUMMARIES and not os.path.exists(a)), None)
+    if late:   # `--log-level DEBUG videos`: not a file to upload in a window
+        print(f"pixverse-desktop: {late!r} is a command: give it first, its options after it "
+              f"(pixverse-desktop {late} --help)", file=sys.stderr)
+        sys.exit(2)
     simulator = _early_demo_simulator(argv)
     try:
         args = parse_args(argv)
@@ -264,6 +270,21 @@ def main(argv: list[str] | None = None) -> None:
             simulator.stop()
         raise
     sys.exit(run_gui(args, simulator))
+
+
+def _command_first(argv: list[str]) -> list[str]:
+    """`pixverse-desktop --api-base URL videos` as `pixverse-desktop videos --api-base URL`: options the
+    commands share, given before the command, started the window with "videos" as a file to upload
+    (CLI pass). Anything else before a command is left for the window's parser to refuse."""
+    i = 0
+    while i < len(argv) and argv[i].startswith("--"):
+        name, _, value = argv[i].partition("=")
+        if name not in SHARED_COMMAND_OPTIONS:
+            return argv
+        i += 2 if SHARED_COMMAND_OPTIONS[name] and not value else 1
+    if 0 < i < len(argv) and argv[i] in COMMAND_SUMMARIES:
+        return [argv[i], *argv[:i], *argv[i + 1:]]
+    return argv
 
 
 def _mistyped_command(arg: str) -> bool:

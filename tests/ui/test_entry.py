@@ -173,3 +173,22 @@ def test_a_mistyped_command_is_named_not_opened_as_a_window(tmp_path):
     assert result.returncode == 2 and "no command 'extnd'" in result.stderr and "extend" in result.stderr
     assert entry._mistyped_command("extnd") and not entry._mistyped_command("/home/me/clip.mp4")
     assert not entry._mistyped_command("clip.mp4") and not entry._mistyped_command("file:///home/me/a.mp4")
+
+
+def test_shared_options_before_a_command_go_to_the_command(tmp_path):
+    """`pixverse-desktop --api-base URL videos` started the window, "videos" taken for a file to upload
+    (CLI pass)."""
+    from pixverse_desktop import SHARED_COMMAND_OPTIONS
+    from pixverse_desktop.cli import build_parser
+
+    assert entry._command_first(["--api-base", "http://x", "--json", "videos", "--email", "a@b.c"]) == \
+        ["videos", "--api-base", "http://x", "--json", "--email", "a@b.c"]
+    assert entry._command_first(["--data-dir=/tmp/d", "jobs"]) == ["jobs", "--data-dir=/tmp/d"]
+    assert entry._command_first(["--demo", "videos"]) == ["--demo", "videos"]   # not a command's option
+    for command in ("extend", "videos", "jobs", "download"):   # every command takes the shared ones
+        sub = build_parser()._subparsers._group_actions[0].choices[command]
+        assert set(SHARED_COMMAND_OPTIONS) <= set(sub._option_string_actions), command
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PIXVERSE_DESKTOP_HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "pixverse_desktop", "--log-level", "DEBUG", "videos"],
+                            capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path)
+    assert result.returncode == 2 and "'videos' is a command: give it first" in result.stderr
