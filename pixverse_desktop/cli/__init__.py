@@ -25,6 +25,7 @@ from pixverse_desktop.jobs.downloads import DownloadError, Downloader, failure_w
 from pixverse_desktop.jobs.engine import EngineConfig, JobEngine
 from pixverse_desktop.api.errors import ErrorKind
 from pixverse_desktop.jobs.models import Job, JobState
+from pixverse_desktop.jobs.reconcile import RETRY_HINT
 from pixverse_desktop.jobs.store import JobStore
 from pixverse_desktop.storage.journal_lock import JournalInUse, JournalLock
 
@@ -234,6 +235,11 @@ async def cmd_extend(args: argparse.Namespace) -> int:
     finally:
         await engine.stop()
         await session.close()
+    return _outcome(args, job, gave_up, code)
+
+
+def _outcome(args: argparse.Namespace, job: Job, gave_up: str, code: int) -> int:
+    """What became of a job this command sent: stdout, the last line on stderr, the exit code."""
     succeeded = job.state is JobState.COMPLETED or (not gave_up and job.state.is_remote)
     if args.json:   # the job as recorded, whatever became of it: its status and message say
         print(json.dumps(job_json(job), indent=2))
@@ -249,7 +255,9 @@ async def cmd_extend(args: argparse.Namespace) -> int:
 
 def failure_text(job: Job) -> str:
     what = "needs attention" if job.state is JobState.NEEDS_ATTENTION else "failed"
-    return f"error: job {job.id[:8]} {what}" + (f": {job.message}" if job.message else ".")
+    # The window's "Use Retry" pointed a terminal user to a button they do not have (CLI pass).
+    message = job.message.replace(RETRY_HINT, f"`pixverse-desktop jobs --retry {job.id[:8]}` sends it again.")
+    return f"error: job {job.id[:8]} {what}" + (f": {message}" if message else ".")
 
 
 PROBLEM_EXIT = {"unauthorized": EXIT_AUTH, "credits": EXIT_CREDITS, "pending_error": EXIT_ACCOUNT}
@@ -341,6 +349,8 @@ async def cmd_videos(args: argparse.Namespace) -> int:
 
 
 async def cmd_jobs(args: argparse.Namespace) -> int:
+    if args.retry:
+        return await _retry(args)
     code = EXIT_OK
     if args.wait:
         jobs, resumed = await _resume_all(args)
@@ -361,6 +371,29 @@ async def cmd_jobs(args: argparse.Namespace) -> int:
     print_list(args, jobs, job_json, ("JOB", "STATUS", "VIDEO_ID", "PROMPT"),
                lambda j: (j.id[:8], j.state.value, j.video_id or "-", j.request.prompt[:50]))
     return code
+
+
+async def _retry(args: argparse.Namespace) -> int:
+    session = Session(args, runs_jobs=True)
+    engine = JobEngine(session.client, session.store, EngineConfig(poll_min_s=args.poll_min))
+    try:
+        old = session.store.get(args.retry) or session.store.by_id_prefix(args.retry)
+        if old is None:
+            raise CliError(f"No job {args.retry!r} in the journal (`jobs` lists them; give 4 or more "
+                           "characters of the id).", EXIT_INVALID)
+        if old.state not in (JobState.FAILED, JobState.NEEDS_ATTENTION):
+            raise CliError(f"Job {old.id[:8]} {state_words(old)}: only a job that failed or needs attention "
+                           "is sent again.", EXIT_INVALID)
+        await engine.start()
+        _stop_on_problem(engine)
+        job = engine.retry(old.id)
+        say(f"Job {job.id[:8]} created to send job {old.id[:8]} again: {JobState.PENDING.label}")
+        job, gave_up, code = await _follow(engine, job, args)
+        job = engine.get(job.id) or job
+    finally:
+        await engine.stop()
+        await session.close()
+    return _outcome(args, job, gave_up, code)
 
 
 async def _resume_all(args: argparse.Namespace) -> tuple[list[Job], list[Job]]:

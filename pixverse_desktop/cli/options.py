@@ -132,11 +132,7 @@ def build_parser() -> CommandParser:
     ext.add_argument("--reply-ref", help="a reference passed back in those calls")
     ext.add_argument("--max-jobs", type=int, help="the account's concurrent-job limit to set with this job")
     ext.add_argument("--wait", action="store_true", help="wait until the video is final")
-    ext.add_argument("--busy-timeout", type=seconds, default=900.0,
-                     help="give up (exit 7) when no slot frees up within this many seconds (default 900)")
-    ext.add_argument("--network-timeout", type=seconds, default=60.0,
-                     help="give up (exit 8) when the service cannot be reached for this many seconds "
-                          "(default 60); the job is then not sent")
+    _sending_limits(ext)
     ext.add_argument("--timeout", type=seconds, default=3 * 3600.0,
                      help="give up waiting after this many seconds (default 10800; exit 10)")
     ext.add_argument("--poll-min", type=float, default=2.0, help=argparse.SUPPRESS)
@@ -147,8 +143,12 @@ def build_parser() -> CommandParser:
     jobs = sub.add_parser("jobs", parents=[common], **_texts("jobs", JOBS_NOTE + OTHER_EXIT_CODES + TOKEN_NOTE))
     jobs.add_argument("--wait", action="store_true",
                       help="resume unfinished jobs (reconciling interrupted sends) and wait until all are final")
+    jobs.add_argument("--retry", metavar="ID",
+                      help="send a job that failed or needs attention again, as a new job (the id or its first "
+                           "characters, from `jobs`), and follow it as extend does; with --wait until it is final")
     jobs.add_argument("--timeout", type=seconds, default=3 * 3600.0,
                       help="with --wait: give up after this many seconds (default 10800; exit 10)")
+    _sending_limits(jobs, " (with --retry)")
     jobs.add_argument("--poll-min", type=float, default=2.0, help=argparse.SUPPRESS)
     dl = sub.add_parser("download", parents=[common],
                         **_texts("download", DOWNLOAD_NOTE + OTHER_EXIT_CODES + TOKEN_NOTE))
@@ -156,6 +156,15 @@ def build_parser() -> CommandParser:
     dl.add_argument("--dir", help="target folder (default: the library folder from the settings)")
     parser.commands = dict(sub.choices)
     return parser
+
+
+def _sending_limits(parser: argparse.ArgumentParser, when: str = "") -> None:
+    """How long a command that sends a job waits for a slot or for the service, before it gives up."""
+    parser.add_argument("--busy-timeout", type=seconds, default=900.0,
+                        help=f"give up (exit 7) when no slot frees up within this many seconds (default 900){when}")
+    parser.add_argument("--network-timeout", type=seconds, default=60.0,
+                        help="give up (exit 8) when the service cannot be reached for this many seconds "
+                             f"(default 60); the job is then not sent{when}")
 
 
 def _texts(command: str, epilog: str) -> dict:

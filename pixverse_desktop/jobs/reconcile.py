@@ -20,6 +20,8 @@ from .models import Job, JobState
 if TYPE_CHECKING:
     from .engine import JobEngine
 
+RETRY_HINT = "Use Retry to send it again."   # the window's words; the command line names its own way
+
 # Our clock and the service's may disagree; a video created up to this long before we recorded the
 # send still counts as ours.
 CLOCK_SKEW_S = 120.0
@@ -111,7 +113,7 @@ async def reconcile_unknown(engine: "JobEngine", jobs: list[Job], delay: float =
                 engine.publish(current.evolve(
                     state=JobState.NEEDS_ATTENTION, finished_at=engine.clock(), error_kind=ErrorKind.JOB,
                     message=f"{what} and it is not among your videos, so it was probably not charged. "
-                            "Use Retry to send it again."))
+                            + RETRY_HINT))
                 continue
             adopted = current.evolve(state=JobState.QUEUED, video_id=video.video_id,
                                      account=video.email or current.account, accepted_at=engine.clock(),

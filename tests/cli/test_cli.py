@@ -511,3 +511,23 @@ def test_a_long_generation_says_it_is_still_running(sim_factory, run_cli, monkey
                            "--poll-min", "0.05")
     assert code == cli.EXIT_OK, err
     assert "still generating (" in err and "s so far)" in err
+
+
+def test_a_job_left_needing_attention_is_sent_again_with_jobs_retry(sim_factory, run_cli):
+    """A 503 on the send leaves the job needing attention, and its message said "Use Retry", a button
+    the terminal does not have (CLI pass): it names `jobs --retry`, which sends it again as a new job."""
+    th = sim_factory()
+    th.call(lambda: th.sim.state.faults.add("error", status=503, count=1, method="POST", path="/videos/extend-v3"))
+    code, _, err = run_cli(th, "extend", "--video-id", first_video(th), "--prompt", "once more", "--wait",
+                           "--poll-min", "0.05")
+    assert code == cli.EXIT_FAILED and "needs attention" in err and "Use Retry" not in err
+    line = next(li for li in err.splitlines() if "jobs --retry" in li)
+    job_id = line.split("jobs --retry ")[1].split("`")[0]
+    code, out, err = run_cli(th, "jobs", "--retry", job_id, "--wait", "--json", "--poll-min", "0.05")
+    assert code == cli.EXIT_OK, err
+    assert json.loads(out)["status"] == "COMPLETED" and f"send job {job_id} again" in err
+    code, _, err = run_cli(th, "jobs", "--retry", json.loads(out)["id"][:8])   # a completed one: refused
+    assert code == cli.EXIT_INVALID and "only a job that failed or needs attention" in err
+    code, _, err = run_cli(th, "jobs", "--retry", "zzzz")
+    assert code == cli.EXIT_INVALID and "No job 'zzzz'" in err
+    assert th.call(lambda: posts(th)) == 2   # the refused send, then the retry: nothing else
