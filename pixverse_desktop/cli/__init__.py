@@ -260,6 +260,7 @@ def failure_text(job: Job) -> str:
     return f"error: job {job.id[:8]} {what}" + (f": {message}" if message else ".")
 
 
+TOKEN_HINT = " (The token comes from USEAPI_TOKEN, or else the keyring.)"
 PROBLEM_EXIT = {"unauthorized": EXIT_AUTH, "credits": EXIT_CREDITS, "pending_error": EXIT_ACCOUNT}
 UNSENT = (JobState.PENDING, JobState.WAITING_SLOT)
 
@@ -267,7 +268,7 @@ UNSENT = (JobState.PENDING, JobState.WAITING_SLOT)
 def _stop_on_problem(engine: JobEngine) -> None:
     problem = engine.latest_problem()
     if problem is not None:
-        hint = " (The token comes from USEAPI_TOKEN, or else the keyring.)" if problem.kind == "unauthorized" else ""
+        hint = TOKEN_HINT if problem.kind == "unauthorized" else ""
         raise CliError(problem.message + hint, PROBLEM_EXIT.get(problem.kind, EXIT_ERROR))
 
 
@@ -337,10 +338,22 @@ async def _watch(engine: JobEngine, job: Job, args: argparse.Namespace) -> tuple
             pass
 
 
+VIDEOS_TRIES = 3   # a read: a passing fault is tried again (one 503 ended the command; CLI pass)
+VIDEOS_PAUSE_S = 1.0   # before the second try; twice that before the third
+
+
 async def cmd_videos(args: argparse.Namespace) -> int:
     session = Session(args)
     try:
-        videos = await session.client.all_videos(args.email)
+        for attempt in range(1, VIDEOS_TRIES + 1):
+            try:
+                videos = await session.client.all_videos(args.email)
+                break
+            except Transient as exc:
+                if attempt == VIDEOS_TRIES:
+                    raise
+                say(f"  {exc.what_happened} Trying again ({attempt + 1} of {VIDEOS_TRIES})…")
+                await asyncio.sleep(VIDEOS_PAUSE_S * attempt)
     finally:
         await session.close()
     print_list(args, videos, video_json, ("VIDEO_ID", "STATUS", "DURATION", "PROMPT"),
@@ -464,8 +477,8 @@ def main(argv: list[str] | None = None) -> int:
     except InvalidInput as exc:
         say(f"error: {input_problems(exc)}")
         return EXIT_INVALID
-    except ApiError as exc:
-        say(f"error: {exc.user_message}")
+    except ApiError as exc:   # a refused token: where this command took it from (CLI pass)
+        say(f"error: {exc.user_message}" + (TOKEN_HINT if isinstance(exc, Unauthorized) else ""))
         return exit_code_for(exc)
     except BrokenPipeError:
         # The reader went away (`videos --json | head`): nothing of ours failed. Later writes (and

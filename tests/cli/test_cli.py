@@ -109,6 +109,7 @@ def test_bad_token_exits_3(sim_factory, run_cli, monkeypatch):
     monkeypatch.setenv("USEAPI_TOKEN", "not-the-right-token")
     code, out, err = run_cli(th, "videos", "--json")
     assert code == cli.EXIT_AUTH and "token was not accepted" in err and "not-the-right-token" not in err
+    assert "USEAPI_TOKEN" in err   # where this command took it from, not only the window's Settings
 
 
 def test_no_token_exits_3(sim_factory, run_cli, monkeypatch):
@@ -130,7 +131,9 @@ def test_busy_past_the_time_limit_exits_7(sim_factory, run_cli):
     assert job["status"] == "FAILED" and job["message"] == "Cancelled before it was sent" and job["finished_at"]
 
 
-def test_network_failure_exits_8(run_cli):
+def test_network_failure_exits_8(run_cli, monkeypatch):
+    monkeypatch.setattr(cli, "VIDEOS_PAUSE_S", 0.01)
+
     class Closed:
         base_url = "http://127.0.0.1:9/v2/pixverse"  # discard port: nothing listens
     code, _, err = run_cli(Closed, "videos")
@@ -531,3 +534,16 @@ def test_a_job_left_needing_attention_is_sent_again_with_jobs_retry(sim_factory,
     code, _, err = run_cli(th, "jobs", "--retry", "zzzz")
     assert code == cli.EXIT_INVALID and "No job 'zzzz'" in err
     assert th.call(lambda: posts(th)) == 2   # the refused send, then the retry: nothing else
+
+
+def test_videos_tries_a_passing_fault_again(sim_factory, run_cli, monkeypatch):
+    """One 503 or dropped connection ended the command, though a second try would have worked (CLI pass)."""
+    monkeypatch.setattr(cli, "VIDEOS_PAUSE_S", 0.01)
+    th = sim_factory(seed_videos=3)
+    th.call(lambda: th.sim.state.faults.add("error", status=503, count=1, method="GET", path="/videos"))
+    th.call(lambda: th.sim.state.faults.add("drop", count=1, method="GET", path="/videos"))
+    code, out, err = run_cli(th, "videos", "--json")
+    assert code == cli.EXIT_OK and len(json.loads(out)) == 3 and "Trying again (3 of 3)" in err
+    th.call(lambda: th.sim.state.faults.add("error", status=503, count=3, method="GET", path="/videos"))
+    code, _, err = run_cli(th, "videos")
+    assert code == cli.EXIT_NETWORK and "HTTP 503" in err
