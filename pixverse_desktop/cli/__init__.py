@@ -211,6 +211,10 @@ async def cmd_extend(args: argparse.Namespace) -> int:
         video_path = None
         await engine.start()
         _stop_on_problem(engine)  # e.g. the token was refused by GET /accounts: nothing is sent
+        if args.email and engine.accounts and args.email not in engine.accounts:
+            # Checked against GET /accounts, which ran anyway: the service refused it after a send.
+            raise CliError(f"No PixVerse account {args.email} on this useapi.net token; the accounts are "
+                           f"{', '.join(engine.accounts)}. Nothing was sent.", EXIT_INVALID)
         earlier = sum(not j.state.is_final for j in engine.jobs())
         if earlier:   # the engine runs the journal's unfinished jobs too: said, not done quietly (CLI pass)
             say(f"Also resuming {earlier} unfinished job(s) of earlier runs; `jobs` lists them.")
@@ -246,7 +250,9 @@ def _outcome(args: argparse.Namespace, job: Job, gave_up: str, code: int) -> int
     elif succeeded:   # a job that got nowhere has no video_id or URL: nothing for stdout to carry
         print(f"{job.video_id or '-'}\t{job.state.value}\t{job.result_url or ''}")
     if gave_up:
-        say(f"Gave up: {gave_up}. Nothing was sent, so nothing was charged.")
+        # "Nothing was sent" was untrue after sends the service refused as busy (CLI pass).
+        said = "Nothing was sent" if code == EXIT_NETWORK else "The service never took the job"
+        say(f"Gave up: {gave_up}. {said}, so nothing was charged.")
         return code
     if not succeeded:
         say(failure_text(job))   # the one place the failure is said (_watch leaves it out)

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt, Signal
@@ -317,7 +318,9 @@ class MainWindow(QMainWindow):
         return Video(video_id=job.video_id or "", status_code=1, status_name="COMPLETED", status_final=True,
                      prompt=job.request.prompt, quality=job.request.quality, url=job.result_url,
                      first_frame=job.thumbnail_url, output_width=job.width, output_height=job.height,
-                     video_duration=job.video_duration, duration=job.request.duration)
+                     video_duration=job.video_duration, duration=job.request.duration,
+                     # When the service took it: the tile had no date until a refresh (new-user pass).
+                     created_at=datetime.fromtimestamp(job.accepted_at or job.created_at, timezone.utc))
 
     def _source_item(self, job: Job) -> SourceItem | None:
         req = job.request

@@ -127,6 +127,7 @@ def test_busy_past_the_time_limit_exits_7(sim_factory, run_cli):
                              "--busy-timeout", "0.5")
     assert code == cli.EXIT_BUSY and "free slot" in err
     assert "Waiting for a free slot: Waiting for a free slot" not in err   # said once (CLI pass)
+    assert "The service never took the job, so nothing was charged." in err   # it was sent, and refused
     job = json.loads(out)   # as recorded: cancelled, since it was never sent
     assert job["status"] == "FAILED" and job["message"] == "Cancelled before it was sent" and job["finished_at"]
 
@@ -547,3 +548,11 @@ def test_videos_tries_a_passing_fault_again(sim_factory, run_cli, monkeypatch):
     th.call(lambda: th.sim.state.faults.add("error", status=503, count=3, method="GET", path="/videos"))
     code, _, err = run_cli(th, "videos")
     assert code == cli.EXIT_NETWORK and "HTTP 503" in err
+
+
+def test_an_email_that_is_no_account_is_refused_before_sending(sim_factory, run_cli):
+    th = sim_factory()
+    code, _, err = run_cli(th, "extend", "--video-id", first_video(th), "--prompt", "x", "--email",
+                           "nobody@example.com")
+    assert code == cli.EXIT_INVALID and "No PixVerse account nobody@example.com" in err and "a@example.com" in err
+    assert th.call(lambda: posts(th)) == 0

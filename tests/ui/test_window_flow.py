@@ -64,6 +64,8 @@ def test_demo_extend_completes_and_plays(start_app, aio):
     # the finished result shows up in the picker, and "Extend again" chains from it
     completed = w.job_model.job(job.id)
     assert w.video_model.find(completed.video_id) is not None
+    tile = w.video_model.index(w.video_model.row_of(completed.video_id)).data(w.video_model.TileRole)
+    assert " · " in tile.meta   # the resolution and the date it was made (no date until a refresh before)
     w.jobs.actions_by_name["extend_again"].trigger()
     assert w.form.source.key == completed.video_id
     assert w.form.request().video_id == completed.video_id
