@@ -201,6 +201,10 @@ class VideoPicker(QWidget):
             self._say(self.tr("Loading videos…"))
         elif error is not None and error.kind is ErrorKind.ACCOUNT and not self.has_token():
             self._say(self.tr("Enter your API token to see your videos."))
+        elif error is not None and error.kind is ErrorKind.ACCOUNT:
+            # The window's banner says it all, with its button; the same long text under the list too
+            # read as a second problem (verification pass).
+            self._say(self.tr("Your videos are listed once the problem above is solved."), True)
         elif isinstance(error, Transient):   # what to press, not only "try again in a moment"
             self._say(error.what_happened + " " + self.tr("Press F5 or ↻ to try again."), True)
         elif error is not None:

@@ -575,7 +575,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+90"/>
         <source>That is not possible for this job.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -762,7 +762,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/main_window.py" line="+72"/>
+        <location filename="../../pixverse_desktop/ui/main_window.py" line="+73"/>
         <source>%s — Demo</source>
         <translation type="unfinished"></translation>
     </message>
@@ -777,7 +777,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+51"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1982,12 +1982,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+168"/>
+        <location line="+172"/>
         <source>Add a local video</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-167"/>
+        <location line="-171"/>
         <source>Upload a video file from this computer (or drop one on the window)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2014,6 +2014,11 @@
     <message>
         <location line="+2"/>
         <source>Enter your API token to see your videos.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Your videos are listed once the problem above is solved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -195,6 +195,8 @@ def test_a_token_fixed_in_the_window_brings_back_the_last_source_and_job_thumbna
     w = again.window
     source_cell = w.job_model.index(0, COLUMNS.index("source"))
     assert w.video_model.last_error is not None and w.form.source is None
+    assert w.picker.state_label.text() == "Your videos are listed once the problem above is solved."
+    assert "not accepted" in w.banner.message_text()   # said once, in the banner, with its button
     assert source_cell.data(Qt.ItemDataRole.DecorationRole) is None
 
     async def accepted(dialog) -> bool:
