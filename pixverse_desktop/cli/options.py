@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from pixverse_desktop import COMMAND_SUMMARIES as SUMMARIES, DEFAULT_API_BASE, __version__
-from pixverse_desktop.api.schemas import DURATIONS
+from pixverse_desktop.api.schemas import DURATIONS, SEED_MAX, SEED_MIN
 
 COMMANDS = set(SUMMARIES)
 
@@ -67,7 +67,8 @@ def seed(text: str) -> int:
     """Plain digits only, as in the window: int() would also read "4_2" and "+42" as 42."""
     text = text.strip()
     if not (text.isascii() and text.isdigit()):
-        raise argparse.ArgumentTypeError(f"not a seed: {text!r} (a whole number, digits only)")
+        raise argparse.ArgumentTypeError(f"not a seed: {text!r} (a whole number from {SEED_MIN} to {SEED_MAX}, "
+                                         "digits only)")   # the range too, as for 0 (CLI pass)
     return int(text)
 
 

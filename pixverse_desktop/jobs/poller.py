@@ -27,8 +27,9 @@ YIELD_EVERY = 8   # job updates per turn of the event loop in a poll (see _tick)
 NOTE_AFTER_FAILURES = 2   # failed status checks in a row before the rows say so (one miss is noise)
 
 _FAILURE_WORDS = {
-    VideoStatus.FAILED: "PixVerse could not generate this video (no credits are kept for failed "
-                        "generations on most plans). Try again, perhaps with another prompt or seed.",
+    # No word on credits: the API documents nothing about refunds for a failed generation, and the
+    # guess read as a promise (new-user pass).
+    VideoStatus.FAILED: "PixVerse could not generate this video. Try again, perhaps with another prompt or seed.",
     VideoStatus.MODERATED: "PixVerse's moderator blocked the generated video. Try another prompt.",
 }
 

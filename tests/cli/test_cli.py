@@ -459,7 +459,7 @@ def test_a_successful_extend_still_prints_its_line(sim_factory, run_cli):
     assert "error" not in err
 
 
-@pytest.mark.parametrize("typed", ["4_2", "+42", "4 2", "٤٢"])
+@pytest.mark.parametrize("typed", ["4_2", "+42", "4 2", "٤٢", "-1"])
 def test_a_seed_is_digits_only(sim_factory, run_cli, capsys, typed):
     """int() read "4_2" and "+42" as 42: a typing slip became a different, fixed seed."""
     th = sim_factory()
@@ -467,6 +467,7 @@ def test_a_seed_is_digits_only(sim_factory, run_cli, capsys, typed):
         run_cli(th, "extend", "--video-id", first_video(th), "--prompt", "ok", "--seed", typed)
     out, err = capsys.readouterr()
     assert stop.value.code == 2 and out == "" and "not a seed" in err and "pixverse-desktop extend" in err
+    assert "from 1 to 2147483647" in err   # the range, as for 0
     assert th.call(lambda: len(th.sim.state.requests)) == 0
 
 

@@ -67,6 +67,7 @@ def test_job_from_video_maps_statuses():
     assert done.finished_at == 9.0
     failed = job_from_video(base, Video(video_id="v", status_code=8), now=9.0)
     assert failed.state is JobState.FAILED and "could not generate" in failed.message
+    assert "credit" not in failed.message   # the API says nothing of refunds: no promise made
     moderated = job_from_video(base, Video(video_id="v", status_code=7), now=9.0)
     assert moderated.state is JobState.FAILED and "moderator" in moderated.message
     gen = job_from_video(base, Video(video_id="v", status_code=10), now=9.0)
