@@ -70,12 +70,12 @@ class JobTable(QWidget):
 
         specs = [   # keys come from the shortcuts table, so the help dialog lists them
             ("play", self.tr("Play"), self.play, "job_play"),
-            ("extend_again", self.tr("Extend again"), self.extend_again, None),
+            ("extend_again", self.tr("Extend again"), self.extend_again, "job_extend_again"),
             ("save", self.tr("Save as…"), lambda: self.save_as(), "job_save"),
             ("folder", self.tr("Open folder"), self.open_folder, None),
-            ("copy", self.tr("Copy video ID"), self.copy_video_id, None),
-            ("rerun", self.tr("Re-run"), self.rerun, None),
-            ("retry", self.tr("Retry"), self.retry, None),
+            ("copy", self.tr("Copy video ID"), self.copy_video_id, "job_copy"),
+            ("rerun", self.tr("Re-run"), self.rerun, "job_rerun"),
+            ("retry", self.tr("Retry"), self.retry, "job_retry"),
             ("remove", self.tr("Remove"), self.remove, "job_remove"),
         ]
         self.actions_by_name: dict[str, QAction] = {}

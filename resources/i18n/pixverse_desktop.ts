@@ -1551,6 +1551,26 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>Extend the selected result again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Copy the selected job&apos;s video ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Re-run the selected job</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Retry the selected failed job</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Remove the selected job</source>
         <translation type="unfinished"></translation>
     </message>

@@ -93,12 +93,16 @@ def test_variations_rerun_retry_remove(start_app, aio):
     assert not w.jobs.actions_by_name["retry"].isEnabled()   # nothing failed
 
     w.jobs.select_job(ids[1])
-    w.jobs.actions_by_name["copy"].trigger()
+    w.jobs.view.setFocus()
+    QTest.keyClick(w.jobs.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)   # keys for the row actions
     from PySide6.QtGui import QGuiApplication
     assert QGuiApplication.clipboard().text() == w.job_model.job(ids[1]).video_id
+    QTest.keyClick(w.jobs.view, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert w.job_model.rowCount() == 5 and w.job_model.job_at(4).parent_id == ids[1]
+    w.jobs.select_job(ids[1])
     w.jobs.actions_by_name["remove"].trigger()
     assert w.job_model.row_of(ids[1]) == -1
-    assert w.job_model.rowCount() == 3
+    assert w.job_model.rowCount() == 4
     aio.until(lambda: _row_state(w, rerun.id) is JobState.COMPLETED, 20, "the re-run")
 
 
