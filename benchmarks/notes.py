@@ -11,31 +11,31 @@ NOTES = {
     ("startup", "ratio"): (
         "Read the second figure (against the bare script without httpx's CLI, which is what a user's "
         "install looks like): this is the figure the issue stays open for. Stop 8 3.1x, stop 9 1.9x, "
-        "stop 10 1.45-1.50x, stop 11 1.24-1.50x against the issue's bare script (1.61-2.04x against the "
-        "lean one). This stop, three full runs: 1.53, 1.65 and 1.08x (1.61, 1.91 and 1.36x lean), and "
-        "three runs of it alone: 1.14, 1.26 and 1.22x (1.61, 1.65 and 1.61x lean). The spread is the "
-        "machine's: a run's bare script took 0.26-0.42 s, and in the slow minutes the app, which does "
-        "more, loses more. CPU time by the first paint is recorded beside the wall clock now "
-        "(`app_cpu_s`, `cpu_ratio_no_cli`): the app's first frame is all work, its CPU time within 1-3% "
-        "of its wall time, so what is left is the app's own work, not waiting. Done this stop, each "
-        "measured: (1) PySide6's import hook (shibokensupport.feature) read the whole source of every "
-        "module imported after Qt, to look for the word PySide6; for the standard library and the app "
-        "the answer now comes from the file's place: 95 modules answered in 2.4 ms before the first "
-        "frame, was 15-20 ms of reading. (2) The demo's simulator is spawned before the entry point "
-        "imports anything heavy (~55 ms earlier): the first requests had waited for it 30-55 ms in 4-5 "
-        "of 10 starts, 2 in 16-24 since. (3) No Python minimumSizeHint override in the new adaptive "
-        "splitter (layouts asked it ~150 times while building; -1.4 ms before the first frame). An A/B "
-        "of 24 alternating cold starts, this stop's final code against its first: faster in 18, paired "
-        "median -35 ms, best start -50 ms. What the first frame still costs beyond the lean bare "
-        "script, in CPU time (marked starts, as in stop 11): ~40 ms for httpcore, h11 and anyio, which "
-        "the first requests need (httpx 0.28 loads httpcore only when a client is made, so the bare "
-        "script never pays it); 24-32 ms for PySide6 to build the Qt namespace's 94 enums through "
-        "Python's enum module and 7-10 ms for QStyle's (a delegate reading option.state needs it), "
-        "neither touched by the bare script; ~25 ms for the other Qt classes the frame uses; ~13 ms "
-        "for the dataclasses of the API and job models; ~30 ms building the frame, ~7 ms polishing "
-        "it under the style sheet and ~10 ms painting it. No one cost left is large; deferring the "
-        "job engine's layer past the first frame would save ~30 ms at the price of a second start-up "
-        "order for the engine, and was not done."),
+        "stop 10 1.45-1.50x, stop 11 1.24-1.50x, stop 12 1.08-1.65x against the issue's bare script "
+        "(1.36-1.91x against the lean one). This stop, two full runs: 1.23 and 1.38x (1.55 and 1.77x "
+        "lean; CPU time 1.50 and 1.76x). The spread is the machine's: ten back-to-back pairs of one run "
+        "gave app/lean ratios from 1.08 to 2.24. A steady measure was added by hand this stop: valgrind "
+        "(callgrind) counts the instructions to the first paint, the same to within 0.01% from run to run "
+        "with PYTHONHASHSEED fixed: the app 1,865-1,884 M, the lean bare script 1,028 M (1.8x; the bare "
+        "script's kernel time, loading Qt's libraries, is not counted there, so CPU time shows less). What "
+        "the app pays beyond the lean script, in CPU time on the fast minutes: (1) ~43 ms for httpcore, "
+        "h11 and anyio's asyncio backend, which the first requests need (httpcore takes its locks from "
+        "anyio; the bare script never makes a request, and httpx 0.28 loads httpcore only then); "
+        "(2) Python enums that PySide6 builds for every Qt class the first frame touches: 195 enums, ~40 "
+        "ms before this stop (the Qt namespace's 94 alone 18-29 ms; QStyle's 11 ~7 ms, needed once the "
+        "delegate reads option.state); (3) 224 exec() calls by dataclasses, ~33 ms, 22 of them for the "
+        "app's own typed payloads (Python 3.11 compiles every generated method on its own); (4) the "
+        "font database, read at the first text (~7-10 ms; the bare script paints no text; a thread does "
+        "not help, PySide6 keeps the GIL there, measured); (5) building, polishing and painting the "
+        "frame. Done this stop: the first frame no longer loads Qt classes only dialogs use (the file "
+        "picker, the shortcuts list, the log folder's URL, the prompt's cursor, QGradient through a "
+        "QBrush): 23 fewer enums, ~4-5 ms; a fresh-process test holds it. Tried and not kept: PySide6's "
+        "enum options (PYSIDE6_OPTION_PYTHON_ENUM: no measurable change); Python 3.12 (pyenv's 3.12.1 in "
+        "a separate environment: 1.53x wall and 1.43x CPU against the lean script in one run, 2.12x and "
+        "2.10x for 3.11 in the same minutes; the interpreter is the user's, not the app's to choose). "
+        "What is left is spread over many small costs (2-10 ms each); the large ones belong to httpcore, "
+        "PySide6's enums and Python 3.11's dataclasses, none of which the app can drop without leaving "
+        "the stack the design names."),
     ("stall", "max_ms"): (
         "Before the first fixes: worst 70-142 ms; stop 7 43-64 ms; stop 8 25-55 ms; stop 9 "
         "23-36 ms in the runs where the idle baseline was quiet (52-58 ms in three runs where the same "
@@ -111,26 +111,21 @@ NOTES = {
         "status even with no filter set (120 ms of 170 ms for 10,000 rows); it now accepts at once."),
 }
 
-RUNS_TITLE = "The full runs of this stop (nothing else running), next to the last one of stop 11"
+RUNS_TITLE = "The full runs of this stop (nothing else running), next to the last one of stop 12"
 RUNS_INTRO = (
-    "This stop's final code in all three (benchmarks on a 1920x1080 offscreen screen). The same "
-    "machine, minutes apart: the bare script took 0.27, 0.36 and 0.42 s to its first paint (median of 10) "
-    "and the lean one 0.26, 0.31 and 0.33 s. The start-up benchmark alone, right after the second run: "
-    "1.14, 1.26 and 1.22x (1.61, 1.65 and 1.61x against the lean bare script). Requests per job rose "
-    "with the poller's fix (see its note).")
+    "The same machine, an hour apart, this stop's code (benchmarks on a 1920x1080 offscreen screen). The "
+    "bare script took 0.305 and 0.32 s to its first paint (median of 10), the lean one 0.24 and 0.25 s; "
+    "in the second run the app's own median was 0.07 s slower for the same code.")
 RUNS: list[tuple[str, ...]] = [
-    ("figure", "stop 11 (20:17 UTC)", "22:54 UTC", "23:01 UTC", "23:05 UTC (this file)"),
-    ("cold start ratio (app / bare s)", "1.24x (0.48 / 0.39)", "1.53x (0.42 / 0.27)", "1.65x (0.59 / 0.36)",
-     "1.08x (0.45 / 0.42)"),
-    ("against the bare script without httpx's CLI", "1.61x (0.30 s)", "1.61x (0.26 s)", "1.91x (0.31 s)",
-     "1.36x (0.33 s)"),
-    ("CPU time to the paint, app / lean bare", "-", "1.60x (0.416 / 0.261 s)", "1.91x (0.591 / 0.310 s)",
-     "1.34x (0.446 / 0.332 s)"),
-    ("whole window painted (s, / bare)", "0.63 (1.64x)", "0.55 (1.99x)", "0.77 (2.14x)", "0.61 (1.45x)"),
-    ("worst / p99 stall", "24.0 / 13.0 ms", "24.2 / 13.8 ms", "25.1 / 13.3 ms", "32.8 / 14.3 ms"),
-    ("requests per job ratio (app per job)", "0.135 (2.6)", "0.17 (3.3)", "0.17 (3.3)", "0.163 (3.3)"),
-    ("download ratio (app, curl MB/s)", "1.07 (1355, 1260)", "1.33 (1350, 1017)", "1.27 (1433, 1126)",
-     "1.38 (1558, 1128)"),
-    ("picker fill+paint / memory", "72 ms / 70.0 MB", "44 ms / 69.9 MB", "45 ms / 69.1 MB", "63 ms / 70.4 MB"),
-    ("idle CPU", "0.55%", "0.48%", "0.45%", "0.45%"),
+    ("figure", "stop 12 (23:05 UTC)", "23:58 UTC", "00:43 UTC (this file)"),
+    ("cold start ratio (app / bare s)", "1.08x (0.45 / 0.42)", "1.23x (0.37 / 0.305)", "1.38x (0.44 / 0.32)"),
+    ("against the bare script without httpx's CLI", "1.36x (0.33 s)", "1.55x (0.24 s)", "1.77x (0.25 s)"),
+    ("CPU time to the paint, app / lean bare", "1.34x (0.446 / 0.332 s)", "1.50x (0.355 / 0.237 s)",
+     "1.76x (0.438 / 0.250 s)"),
+    ("whole window painted (s, / bare)", "0.61 (1.45x)", "0.48 (1.59x)", "0.59 (1.85x)"),
+    ("worst / p99 stall", "32.8 / 14.3 ms", "27.7 / 11.3 ms", "27.6 / 14.4 ms"),
+    ("requests per job ratio (app per job)", "0.163 (3.3)", "0.169 (3.3)", "0.168 (3.3)"),
+    ("download ratio (app, curl MB/s)", "1.38 (1558, 1128)", "1.30 (1467, 1127)", "1.17 (1478, 1262)"),
+    ("picker fill+paint / memory", "63 ms / 70.4 MB", "43 ms / 70.0 MB", "44 ms / 70.7 MB"),
+    ("idle CPU", "0.45%", "0.56%", "0.50%"),
 ]
