@@ -233,7 +233,7 @@ async def cmd_extend(args: argparse.Namespace) -> int:
             carrier = args.email or (next(iter(engine.accounts)) if len(engine.accounts) > 1 else None)
             video_path = (await session.client.upload_file(args.file, carrier, progress)).path
         job = engine.submit(_request_from_args(args, video_path))
-        say(f"Job {job.id[:8]} created: {JobState.PENDING.label}")
+        say(f"Job {job.id[:8]} created")   # its state follows on the next line ("Waiting to send" was said twice)
         job, gave_up, code = await _follow(engine, job, args)
         job = engine.get(job.id) or job   # as recorded: cancelled, when it was never sent
     finally:
@@ -406,7 +406,7 @@ async def _retry(args: argparse.Namespace) -> int:
         await engine.start()
         _stop_on_problem(engine)
         job = engine.retry(old.id)
-        say(f"Job {job.id[:8]} created to send job {old.id[:8]} again: {JobState.PENDING.label}")
+        say(f"Job {job.id[:8]} created to send job {old.id[:8]} again")
         job, gave_up, code = await _follow(engine, job, args)
         job = engine.get(job.id) or job
     finally:
@@ -492,5 +492,6 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_PIPE
     except KeyboardInterrupt:
-        say("interrupted; unfinished jobs stay in the journal and resume next time")
+        # A job not sent yet was cancelled just before (and said so): only sent ones are followed later.
+        say("interrupted; jobs already sent stay in the journal, and `jobs --wait` follows them")
         return 130

@@ -516,6 +516,7 @@ def test_a_long_generation_says_it_is_still_running(sim_factory, run_cli, monkey
                            "--poll-min", "0.05")
     assert code == cli.EXIT_OK, err
     assert "still generating (" in err and "s so far)" in err
+    assert err.count("Waiting to send") <= 1   # said once: "created: Waiting to send" repeated it
 
 
 def test_a_job_left_needing_attention_is_sent_again_with_jobs_retry(sim_factory, run_cli):
