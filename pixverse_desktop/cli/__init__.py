@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import sys
 import time
@@ -20,6 +21,8 @@ from pixverse_desktop.api import (
     PixverseClient, Transient, Unauthorized, api_base_from_env, make_http_client,
 )
 from pixverse_desktop.api.schemas import Video
+from pixverse_desktop import __version__
+from pixverse_desktop.core.logs import setup_logging, shutdown_logging
 from pixverse_desktop.core.redact import register_secret
 from pixverse_desktop.jobs.downloads import DownloadError, Downloader, failure_words, result_file_name
 from pixverse_desktop.jobs.engine import EngineConfig, JobEngine
@@ -33,6 +36,8 @@ from .options import (  # noqa: F401 - the exit codes and COMMANDS are this modu
     COMMANDS, EXIT_ACCOUNT, EXIT_AUTH, EXIT_BUSY, EXIT_CODES_HELP, EXIT_CREDITS, EXIT_ERROR, EXIT_FAILED,
     EXIT_IN_USE, EXIT_INVALID, EXIT_MODERATED, EXIT_NETWORK, EXIT_OK, EXIT_PIPE, EXIT_TIMEOUT, build_parser,
 )
+
+log = logging.getLogger(__name__)
 
 
 class CliError(Exception):
@@ -475,15 +480,38 @@ HANDLERS = {"extend": cmd_extend, "videos": cmd_videos, "jobs": cmd_jobs, "downl
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    logged = _log_to_file(args)
+    try:
+        return _run(args)
+    finally:
+        if logged:
+            shutdown_logging()
+
+
+def _log_to_file(args: argparse.Namespace) -> bool:
+    """The app's rotating, token-redacting log file (Help → Open logs folder), for the commands too: they
+    wrote none, so a failed script left nothing to look at (CLI pass). Level: PIXVERSE_LOG_LEVEL."""
+    try:
+        setup_logging(os.environ.get("PIXVERSE_LOG_LEVEL", "INFO"))
+    except (OSError, ValueError) as exc:   # an unwritable log folder or a bad level: the command still runs
+        say(f"note: no log file ({exc})")
+        return False
+    log.info("pixverse-desktop %s: %s", __version__, args.command)
+    return True
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return asyncio.run(HANDLERS[args.command](args))
     except CliError as exc:
+        log.info("%s ended: %s", args.command, exc)
         say(f"error: {exc}")
         return exc.code
     except InvalidInput as exc:
         say(f"error: {input_problems(exc)}")
         return EXIT_INVALID
     except ApiError as exc:   # a refused token: where this command took it from (CLI pass)
+        log.info("%s ended: %s", args.command, exc.user_message)
         say(f"error: {exc.user_message}" + (TOKEN_HINT if isinstance(exc, Unauthorized) else ""))
         return exit_code_for(exc)
     except BrokenPipeError:

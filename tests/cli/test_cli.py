@@ -558,3 +558,22 @@ def test_an_email_that_is_no_account_is_refused_before_sending(sim_factory, run_
                            "nobody@example.com")
     assert code == cli.EXIT_INVALID and "No PixVerse account nobody@example.com" in err and "a@example.com" in err
     assert th.call(lambda: posts(th)) == 0
+
+
+def test_commands_write_the_apps_log_file_without_the_token(sim_factory, run_cli, monkeypatch):
+    """The commands wrote no log, so a failed script left nothing to look at (CLI pass)."""
+    import logging
+
+    from pixverse_desktop.core.paths import log_dir
+
+    th = sim_factory()
+    code, _, _ = run_cli(th, "videos")
+    assert code == cli.EXIT_OK
+    monkeypatch.setenv("USEAPI_TOKEN", "refused-token-42")
+    code, _, _ = run_cli(th, "videos")
+    assert code == cli.EXIT_AUTH
+    text = (log_dir() / "pixverse-desktop.log").read_text()
+    assert "pixverse-desktop 0.1.0: videos" in text and "videos ended: Your useapi.net API token" in text
+    assert TOKEN not in text and "refused-token-42" not in text
+    ours = str(log_dir() / "pixverse-desktop.log")
+    assert not [h for h in logging.getLogger().handlers if getattr(h, "baseFilename", "") == ours]   # closed after
