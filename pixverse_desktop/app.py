@@ -367,6 +367,7 @@ async def already_running(exc: JournalInUse) -> None:
 
     box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, QCoreApplication.translate(
         "Application", "PixVerse Desktop is already running."))
+    box.setWindowIcon(app_icon())   # the app's own: it stopped before setting it for the whole app
     box.setInformativeText(QCoreApplication.translate(
         "Application", "Switch to its window (it may be in the tray). Another process (%s) is running "
         "the jobs of this data folder, and one at a time does, so that no job is ever sent twice.")
