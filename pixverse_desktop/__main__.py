@@ -259,8 +259,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     late = next((a for a in argv[1:] if a in COMMAND_SUMMARIES and not os.path.exists(a)), None)
     if late:   # `--log-level DEBUG videos`: not a file to upload in a window
-        print(f"pixverse-desktop: {late!r} is a command: give it first, its options after it "
-              f"(pixverse-desktop {late} --help)", file=sys.stderr)
+        print(f"pixverse-desktop: {late!r} is a command: give it first, then the options it takes "
+              f"(pixverse-desktop {late} --help lists them)", file=sys.stderr)
         sys.exit(2)
     simulator = _early_demo_simulator(argv)
     try:

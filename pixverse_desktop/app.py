@@ -368,10 +368,11 @@ async def already_running(exc: JournalInUse) -> None:
     box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, QCoreApplication.translate(
         "Application", "PixVerse Desktop is already running."))
     box.setWindowIcon(app_icon())   # the app's own: it stopped before setting it for the whole app
+    # Not always a window: a command (`jobs --wait`) may hold the jobs too (verification pass).
     box.setInformativeText(QCoreApplication.translate(
-        "Application", "Switch to its window (it may be in the tray). Another process (%s) is running "
-        "the jobs of this data folder, and one at a time does, so that no job is ever sent twice.")
-        % (f"pid {exc.pid}" if exc.pid else "a command, or the app"))
+        "Application", "Another process (%s) is running the jobs of this data folder: the app's window "
+        "(it may be in the tray) or a command such as jobs --wait. One process at a time does, so that no "
+        "job is ever sent twice.") % (f"pid {exc.pid}" if exc.pid else "?"))
     done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
     box.finished.connect(lambda result: done.done() or done.set_result(result))
     box.open()

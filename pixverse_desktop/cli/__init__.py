@@ -68,6 +68,18 @@ def exit_code_for_job(job: Job) -> int:
     return by_status.get(job.error_status or 0, EXIT_FAILED)
 
 
+def _percent_printer():
+    """Says each new percentage once (the last one, 100 %, was said twice; CLI pass)."""
+    said = [-1]
+
+    def progress(done: int, total: int) -> None:
+        percent = done * 100 // total if total else 0
+        if percent != said[0]:
+            said[0] = percent
+            say(f"  {percent}%")
+    return progress
+
+
 def state_words(job: Job) -> str:
     """"Job 1a2b3c4d has failed", not "is failed" (CLI pass)."""
     if job.state is JobState.FAILED:
@@ -405,6 +417,10 @@ async def _retry(args: argparse.Namespace) -> int:
         if old is None:
             raise CliError(f"No job {args.retry!r} in the journal (`jobs` lists them; give 4 or more "
                            "characters of the id).", EXIT_INVALID)
+        again = next((j for j in session.store.all(include_hidden=True) if j.parent_id == old.id), None)
+        if old.hidden and again is not None:   # sent again already: a second retry was a second charge
+            raise CliError(f"Job {old.id[:8]} was already sent again, as job {again.id[:8]} "
+                           f"({again.state.label.lower()}).", EXIT_INVALID)
         if old.state not in (JobState.FAILED, JobState.NEEDS_ATTENTION):
             raise CliError(f"Job {old.id[:8]} {state_words(old)}: only a job that failed or needs attention "
                            "is sent again.", EXIT_INVALID)
@@ -460,7 +476,7 @@ async def cmd_download(args: argparse.Namespace) -> int:
         say(f"Downloading into {target_dir}…")
         try:
             path = await downloader.fetch(url, result_file_name(prompt, video_id or args.id),
-                                          lambda d, t: say(f"  {d * 100 // t if t else 0}%"))
+                                          _percent_printer())
         except (OSError, DownloadError) as exc:   # a folder that cannot be made or written (a traceback)
             raise CliError(f"Not downloaded: {failure_words(exc)}.", EXIT_ERROR) from None
     finally:

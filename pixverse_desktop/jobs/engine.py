@@ -172,6 +172,8 @@ class JobEngine:
         original = self._require(job_id)
         if original.state not in (JobState.FAILED, JobState.NEEDS_ATTENTION):
             raise ValueError("only a failed job or one that needs attention can be retried")
+        if original.hidden:   # retried already (a retry takes it off the list), or removed
+            raise ValueError("this job was already sent again, or removed")
         job = self.submit(original.request, parent_id=original.id)
         self.remove(original.id)
         return job

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QLabel, QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from pixverse_desktop import APP_NAME
@@ -166,7 +166,9 @@ def build_steps(w: "MainWindow") -> Iterator[str | None]:
     w.video_model.pageLoaded.connect(w.job_model.sources_listed)
 
     w.job_model.set_jobs(s.engine.jobs())
-    w.jobs.show_current_work()
+    # Once the list is on screen: its rows are laid out when Qt shows it, a turn of the loop from now,
+    # and scrolled before that it stayed at its top (verification pass).
+    QTimer.singleShot(0, w.jobs.show_current_work)
     w.bridge.release()
     from .tray import TrayController
 

@@ -124,8 +124,8 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Switch to its window (it may be in the tray). Another process (%s) is running the jobs of this data folder, and one at a time does, so that no job is ever sent twice.</source>
+        <location line="+4"/>
+        <source>Another process (%s) is running the jobs of this data folder: the app&apos;s window (it may be in the tray) or a command such as jobs --wait. One process at a time does, so that no job is ever sent twice.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -777,7 +777,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+53"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>

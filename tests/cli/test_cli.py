@@ -155,6 +155,7 @@ def test_download_by_video_id_is_byte_identical(sim_factory, run_cli, tmp_path):
     original = Path(th.run(th.sim.media.video_file(video))).read_bytes()
     code, out, err = run_cli(th, "download", video.video_id, "--dir", str(tmp_path / "lib"), "--json")
     assert code == 0, err
+    assert err.count("100%") == 1   # each percentage said once
     saved = Path(json.loads(out)["path"])
     assert saved.parent == tmp_path / "lib"
     assert hashlib.sha256(saved.read_bytes()).digest() == hashlib.sha256(original).digest()
@@ -532,8 +533,11 @@ def test_a_job_left_needing_attention_is_sent_again_with_jobs_retry(sim_factory,
     code, out, err = run_cli(th, "jobs", "--retry", job_id, "--wait", "--json", "--poll-min", "0.05")
     assert code == cli.EXIT_OK, err
     assert json.loads(out)["status"] == "COMPLETED" and f"send job {job_id} again" in err
-    code, _, err = run_cli(th, "jobs", "--retry", json.loads(out)["id"][:8])   # a completed one: refused
+    again = json.loads(out)["id"][:8]
+    code, _, err = run_cli(th, "jobs", "--retry", again)   # a completed one: refused
     assert code == cli.EXIT_INVALID and "only a job that failed or needs attention" in err
+    code, _, err = run_cli(th, "jobs", "--retry", job_id)   # retried already: a second charge (verification)
+    assert code == cli.EXIT_INVALID and f"already sent again, as job {again}" in err
     code, _, err = run_cli(th, "jobs", "--retry", "zzzz")
     assert code == cli.EXIT_INVALID and "No job 'zzzz'" in err
     assert th.call(lambda: posts(th)) == 2   # the refused send, then the retry: nothing else

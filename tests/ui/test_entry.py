@@ -191,4 +191,4 @@ def test_shared_options_before_a_command_go_to_the_command(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PIXVERSE_DESKTOP_HOME": str(tmp_path)}
     result = subprocess.run([sys.executable, "-m", "pixverse_desktop", "--log-level", "DEBUG", "videos"],
                             capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path)
-    assert result.returncode == 2 and "'videos' is a command: give it first" in result.stderr
+    assert result.returncode == 2 and "'videos' is a command: give it first, then the options it takes" in result.stderr

@@ -204,3 +204,31 @@ def test_a_second_window_on_the_same_jobs_does_not_start(start_app, qapp, aio, t
     assert aio.run(run(qapp, AppOptions(demo=True, data_dir=tmp_path / "data", smoke_test=True,
                                         sim_config=sim_config()), errors), timeout=60) == 1
     assert journal.exists()
+
+
+def test_after_a_restart_the_job_list_shows_the_job_still_running(start_app, sim_thread, aio, tmp_path):
+    """The list opened at its oldest rows and the resumed job, at the bottom, was out of sight: it was
+    scrolled before Qt had laid the list out (verification pass)."""
+    from pixverse_desktop.jobs.models import JobState
+
+    th = sim_thread(sim_config())
+    first = start_app(api_base=th.base_url, token=TOKEN, data_dir=tmp_path / "one")
+    w = first.window
+    w.picker.select_row(1)
+    for i in range(12):
+        w.form.prompt.setPlainText(f"take {i}")
+        w.submit(w.form.request())
+    aio.until(lambda: all(w.job_model.job_at(r).state is JobState.COMPLETED for r in range(12)), 60, "12 jobs")
+    w.form.prompt.setPlainText("the one still running")
+    last = w.submit(w.form.request())[0]
+    aio.run(first.stop(), timeout=30)
+
+    w = start_app(api_base=th.base_url, token=TOKEN, data_dir=tmp_path / "one").window
+    view, table = w.jobs.view, w.jobs
+
+    def shown() -> bool:
+        index = table.proxy.mapFromSource(w.job_model.index(w.job_model.row_of(last.id), 0))
+        return view.isVisible() and view.visualRect(index).intersects(view.viewport().rect())
+
+    aio.until(shown, 5, "the resumed job in sight")
+    assert view.verticalScrollBar().value() > 0
