@@ -15,7 +15,7 @@ from typing import Awaitable, Callable
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QT_TRANSLATE_NOOP, Qt, Signal
 
-from pixverse_desktop.api.errors import ApiError
+from pixverse_desktop.api.errors import ApiError, Transient
 from pixverse_desktop.api.schemas import Video, VideoStatus
 from pixverse_desktop.media.thumbnails import ThumbnailCache
 
@@ -98,6 +98,7 @@ class VideoListModel(QAbstractListModel):
     KeyRole = Role + 9
     TileRole = Role + 10     # what a tile shows, as one TileText (the delegate asks once, not seven times)
     TileImageRole = Role + 11   # the thumbnail shaped for the tile when the cache makes one, else as is
+    RETRY_AFTER_S = (2.0, 5.0)   # a page that met a passing fault is asked for again after these pauses
 
     loadingChanged = Signal(bool)
     loadFailed = Signal(object)       # the ApiError (its user_message is what to show)
@@ -121,6 +122,7 @@ class VideoListModel(QAbstractListModel):
         self._tiles: dict[str, TileText] = {}         # key -> texts of its tile (rows are immutable)
         self.email: str | None = None
         self.last_error: ApiError | None = None
+        self.retrying: ApiError | None = None   # the passing fault a load waits out before trying again
 
     # -- Qt model interface ---------------------------------------------------------------------
 
@@ -229,19 +231,32 @@ class VideoListModel(QAbstractListModel):
             await asyncio.shield(self._task)
 
     async def _load_page(self, generation: int) -> None:
-        try:
-            page = await self._fetch_page(self.email, self.page_size, self._offset)
-        except asyncio.CancelledError:
-            raise
-        except ApiError as exc:
-            if generation == self._generation:
-                self._finish_page(exc)
-            return
-        except Exception as exc:  # noqa: BLE001 - shown to the user, logged with its traceback
-            log.exception("loading videos failed")
-            if generation == self._generation:
-                self._finish_page(ApiError(str(exc)))
-            return
+        pauses = list(self.RETRY_AFTER_S)
+        while True:
+            try:
+                page = await self._fetch_page(self.email, self.page_size, self._offset)
+                break
+            except asyncio.CancelledError:
+                raise
+            except Transient as exc:
+                if not pauses or generation != self._generation:
+                    self._failed(generation, exc)
+                    return
+                # A passing fault is tried again before it is shown: one 503 had ended the load until
+                # F5 (the command line already retried; verification pass). Said while it waits.
+                self.retrying = exc
+                self.loadingChanged.emit(True)
+                await asyncio.sleep(pauses.pop(0))
+                if generation != self._generation:
+                    return
+            except ApiError as exc:
+                self._failed(generation, exc)
+                return
+            except Exception as exc:  # noqa: BLE001 - shown to the user, logged with its traceback
+                log.exception("loading videos failed")
+                self._failed(generation, ApiError(str(exc)))
+                return
+        self.retrying = None
         if generation != self._generation:
             return
         if self._offset == 0:
@@ -261,6 +276,11 @@ class VideoListModel(QAbstractListModel):
                     self._rows[key] = row
             self.endInsertRows()
         self._finish_page(None)
+
+    def _failed(self, generation: int, error: ApiError) -> None:
+        self.retrying = None
+        if generation == self._generation:
+            self._finish_page(error)
 
     def _finish_page(self, error: ApiError | None) -> None:
         self._task = None

@@ -197,7 +197,9 @@ class VideoPicker(QWidget):
         total, shown = self.model.rowCount(), self.proxy.rowCount()
         self.empty_label.setVisible(total > 0 and shown == 0)
         error = self.model.last_error
-        if self.model.loading:
+        if self.model.loading and self.model.retrying is not None:
+            self._say(self.model.retrying.what_happened + " " + self.tr("Trying again…"), True)
+        elif self.model.loading:
             self._say(self.tr("Loading videos…"))
         elif error is not None and error.kind is ErrorKind.ACCOUNT and not self.has_token():
             self._say(self.tr("Enter your API token to see your videos."))

@@ -1897,7 +1897,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+103"/>
+        <location line="+105"/>
         <source>Uploaded file: %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1907,7 +1907,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+193"/>
+        <location line="+211"/>
         <source>UPLOADED</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2002,12 +2002,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+172"/>
+        <location line="+174"/>
         <source>Add a local video</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-171"/>
+        <location line="-173"/>
         <source>Upload a video file from this computer (or drop one on the window)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2028,6 +2028,11 @@
     </message>
     <message>
         <location line="+69"/>
+        <source>Trying again…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Loading videos…</source>
         <translation type="unfinished"></translation>
     </message>

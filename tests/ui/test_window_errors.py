@@ -164,8 +164,11 @@ def test_a_failed_refresh_keeps_the_videos_listed(start_app, sim_thread, aio):
     assert listed == 4
     aio.run(w.video_model.wait_idle())
     th.call(lambda: th.sim.state.faults.add("error", status=500, count=100, method="GET", path="/videos"))
+    w.video_model.RETRY_AFTER_S = (0.3, 0.3)
     w.picker.refresh()
+    aio.until(lambda: "Trying again" in w.picker.state_label.text(), 5, "the retry said")
     aio.until(lambda: not w.video_model.loading, 10, "the refresh")
+    assert th.call(lambda: len(th.sim.api_requests("/videos", "GET"))) >= 3   # asked three times, then shown
     assert w.video_model.last_error is not None and w.video_model.rowCount() == listed
     assert "HTTP 500" in w.picker.state_label.text() and "Press F5" in w.picker.state_label.text()
     th.call(th.sim.state.faults.reset)
@@ -207,3 +210,16 @@ def test_a_token_fixed_in_the_window_brings_back_the_last_source_and_job_thumbna
     aio.run(w.ask_token(first_run=False), timeout=30)
     assert w.form.source is not None and w.form.source.key == source
     aio.until(lambda: source_cell.data(Qt.ItemDataRole.DecorationRole) is not None, 10, "the job's source")
+
+
+def test_a_passing_fault_on_the_video_list_is_tried_again_before_it_is_shown(start_app, sim_thread, aio):
+    """One 503 ended the load until F5, where the command line tried again (verification pass)."""
+    th = sim_thread(sim_config())
+    w = start_app(api_base=th.base_url, token=TOKEN).window
+    aio.run(w.video_model.wait_idle())
+    w.video_model.RETRY_AFTER_S = (0.2, 0.2)
+    th.call(lambda: th.sim.state.faults.add("error", status=503, count=1, method="GET", path="/videos"))
+    w.picker.refresh()
+    aio.until(lambda: not w.video_model.loading, 10, "the refresh")
+    assert w.video_model.last_error is None and w.video_model.rowCount() == 4
+    assert w.picker.state_label.text() == "4 videos"
