@@ -6,7 +6,7 @@ from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QTimer, QUrl, Qt, Sig
 from PySide6.QtMultimedia import QAudioOutput, QMediaMetaData, QMediaPlayer, QVideoFrame
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QSlider, QStackedLayout, QToolButton, QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QLabel, QSlider, QStackedLayout, QStyle, QToolButton, QVBoxLayout, QWidget,
 )
 
 from . import shortcuts
@@ -85,6 +85,21 @@ class _Screen(QWidget):
         self.stack.setCurrentWidget(self.video)
 
 
+class SeekSlider(QSlider):
+    """The timeline: a click on the bar jumps there and the handle can be dragged on from it. A plain
+    QSlider moves a page towards the click, which for a 5 s clip read as "clicking does nothing"
+    (new-user pass)."""
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.maximum() > self.minimum():
+            value = QStyle.sliderValueFromPosition(self.minimum(), self.maximum(),
+                                                   round(event.position().x()), self.width())
+            if value != self.value():
+                self.setValue(value)
+                self.sliderMoved.emit(value)   # what a drag emits: the player seeks there
+        super().mousePressEvent(event)   # and the handle, now under the pointer, follows a drag
+
+
 class PlayerWidget(QWidget):
     mediaError = Signal(str)
 
@@ -133,7 +148,7 @@ class PlayerWidget(QWidget):
         self.back_button.clicked.connect(lambda: self.step(-1))
         self.next_button = button("frame_next", self.tr("Next frame"), key="frame_next")
         self.next_button.clicked.connect(lambda: self.step(1))
-        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider = SeekSlider(Qt.Orientation.Horizontal)
         self.slider.setAccessibleName(self.tr("Position"))
         self.slider.setRange(0, 0)
         self.slider.sliderMoved.connect(self._scrub)
@@ -245,6 +260,8 @@ class PlayerWidget(QWidget):
     # -- transport ------------------------------------------------------------------------------
 
     def play(self) -> None:
+        if self.player.duration() > 0 and self.player.position() >= self.player.duration() - self.frame_ms():
+            self.player.setPosition(0)   # held on its last frame (see _status_changed): from the start
         self.player.play()   # the source follows through playbackStateChanged
 
     def pause(self) -> None:
@@ -355,6 +372,11 @@ class PlayerWidget(QWidget):
 
     def _status_changed(self, status) -> None:
         S = QMediaPlayer.MediaStatus
+        if status == S.EndOfMedia and self.player.duration() > 0:
+            # The sink drops its frame at the end (a black pane, and scrubbing back stayed black; new-user
+            # pass): held paused on the last frame instead, as the source already is (_follow).
+            self.player.pause()
+            self.player.setPosition(max(0, self.player.duration() - self.frame_ms()))
         if status in (S.LoadedMedia, S.BufferedMedia, S.BufferingMedia, S.EndOfMedia):
             self.screen_main.show_video()
             self._follow()

@@ -75,6 +75,7 @@ def _palette(c: Colors) -> QPalette:
 def _style_sheet(c: Colors) -> str:
     return f"""
     QMainWindow, QDialog {{ background: {c.window}; }}
+    QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
     QToolBar {{ background: {c.window}; border: none; border-bottom: 1px solid {c.border}; spacing: 6px;
                padding: 4px 8px; }}
     QToolButton {{ padding: 4px 8px; border: 1px solid transparent; border-radius: 6px; }}

@@ -265,3 +265,36 @@ def test_on_x11_a_paused_frame_is_refitted_after_the_pane_shrinks(tmp_path):
     assert found is not None, f"no X11 video output: {done.stdout[-400:]} {done.stderr[-800:]}"
     want, got = tuple(map(int, found.groups()[:2])), tuple(map(int, found.groups()[2:]))
     assert abs(got[0] - want[0]) <= 2 and abs(got[1] - want[1]) <= 2, f"stale, cropped frame: {got}, want {want}"
+
+
+def test_a_click_on_the_timeline_jumps_there(player, aio, clips):
+    """A plain slider moved a page towards the click, which read as "clicking does nothing"."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    load_paused_at(aio, player, clips, 200)
+    slider = player.slider
+    QTest.mouseClick(slider, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     QPoint(slider.width() * 3 // 4, slider.height() // 2))
+    target = RESULT_MS * 3 // 4
+    aio.until(lambda: abs(player.player.position() - target) < RESULT_MS // 10, 5, "the jump")
+    assert abs(slider.value() - target) < RESULT_MS // 10
+
+
+def test_a_clip_played_to_its_end_holds_its_last_frame(player, aio, clips):
+    """At the end the pane went black, and scrubbing back stayed black until a frame step."""
+    source, result = clips
+    player.loop_button.setChecked(False)
+    player.load(result, autoplay=False)
+    aio.until(lambda: loaded(player.player), 15, "the result to load")
+    player._scrub(RESULT_MS - 300)
+    player.play()
+    aio.until(lambda: player.player.playbackState() == State.PausedState
+              and player.player.position() >= RESULT_MS - 2 * FRAME_MS, 10, "the end")
+    aio.until(lambda: frame_ms(player, "main") is not None
+              and frame_ms(player, "main") >= RESULT_MS - 3 * FRAME_MS, 5, "the last frame shown")
+    player._scrub(500)
+    aio.until(lambda: near(frame_ms(player, "main"), 500), 5, "a frame after scrubbing back")
+    player._scrub(RESULT_MS - FRAME_MS)
+    player.play()   # at the end: plays from the start
+    aio.until(lambda: player.player.position() < RESULT_MS // 2, 5, "a restart")
