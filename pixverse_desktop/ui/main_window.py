@@ -27,6 +27,7 @@ from .icons import app_icon
 from .progress_estimate import TypicalDurations
 from .state_restore import first_run_size, saved_source_key
 from .token_manager import TokenManager
+from .form_values import apply_form_values, default_values
 from .window_build import FRAME, build_steps
 from .window_dialogs import WindowDialogs
 from .video_list_model import SourceItem, VideoListModel
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         self._source_restored = False
         self._effects: asyncio.Future | None = None
         self.dialogs = WindowDialogs(self)
+        self.settingsApplied.connect(self.apply_new_defaults)
         self.setWindowTitle(self.tr("%s — Demo") % APP_NAME if s.demo else APP_NAME)
         self.setWindowIcon(app_icon())
         self.setObjectName("MainWindow")
@@ -234,6 +236,18 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         self.dialogs.settings()
+
+    DEFAULT_FIELDS = {"default_duration": "duration", "default_quality": "quality",
+                      "default_motion": "motion_mode", "default_style": "style"}
+
+    def apply_new_defaults(self, keys: frozenset) -> None:
+        """New defaults saved in Settings are put into the form at once: they only reached it through
+        Presets → Defaults, so "8 seconds" saved as the default left the form at 5 (new-user pass)."""
+        fields = {self.DEFAULT_FIELDS[k] for k in keys if k in self.DEFAULT_FIELDS}
+        if fields and self.complete:
+            defaults = default_values(self.services.settings)
+            apply_form_values(self.form, {f: defaults[f] for f in fields})
+            self.show_status(self.tr("The new defaults are in the form."))
 
     def focus_prompt(self) -> None:
         """Alt+2, or Enter on a video."""

@@ -762,7 +762,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/main_window.py" line="+73"/>
+        <location filename="../../pixverse_desktop/ui/main_window.py" line="+75"/>
         <source>%s — Demo</source>
         <translation type="unfinished"></translation>
     </message>
@@ -807,7 +807,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+52"/>
+        <source>The new defaults are in the form.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>Enter your useapi.net API token to extend; nothing was sent.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -884,7 +889,7 @@
 <context>
     <name>PlayerWidget</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/player.py" line="+97"/>
+        <location filename="../../pixverse_desktop/ui/player.py" line="+112"/>
         <source>Player</source>
         <translation type="unfinished"></translation>
     </message>
@@ -976,7 +981,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+124"/>
+        <location line="+131"/>
         <source>the file is not a playable video</source>
         <translation type="unfinished"></translation>
     </message>

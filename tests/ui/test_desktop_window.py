@@ -253,6 +253,9 @@ def test_settings_apply_live_and_files_from_the_command_line(start_app, aio, qap
     dialog.poll_min.setValue(0.25)
     dialog.poll_max.setValue(5)
     dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+    dialog.default_duration.setCurrentIndex(dialog.default_duration.findData(8))
+    dialog.default_quality.setCurrentIndex(dialog.default_quality.findData("360p"))
+    w.form.prompt.setPlainText("kept as typed")
     try:
         assert qapp.palette().color(QPalette.ColorRole.Window).lightness() < 128      # previewed live
         dialog.save_button.click()
@@ -261,6 +264,9 @@ def test_settings_apply_live_and_files_from_the_command_line(start_app, aio, qap
         assert config.library_dir == str(library) and str(app.engine.downloader.library_dir) == str(library)
         assert w.jobs.library_dir == str(library)
         assert app.theme.mode == "dark" and app.settings.get("theme") == "dark"
+        # New defaults go into the form at once (they only came through Presets → Defaults); the rest stays.
+        assert (w.form.request().duration, w.form.request().quality) == (8, "360p")
+        assert w.form.prompt.toPlainText() == "kept as typed"
     finally:
         theme.apply_theme(qapp, "light")
 
