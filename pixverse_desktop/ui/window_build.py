@@ -18,6 +18,7 @@ from pixverse_desktop import APP_NAME
 
 from .account_banner import AccountBanner
 from .adaptive_splitter import AdaptiveSplitter
+from .elided_label import ElidedLabel
 from .form_values import apply_form_values, preset_values
 from .menus import build_menus
 from . import shortcuts
@@ -106,8 +107,7 @@ def build_steps(w: "MainWindow") -> Iterator[str | None]:
     w.setCentralWidget(body)
     w.actions_by_name = build_menus(w)
     _build_toolbar(w)
-    w.status_label = QLabel(s.status_text)
-    w.status_label.setToolTip(s.status_text)   # all of it, where a narrow window cuts the line off
+    w.status_label = ElidedLabel(s.status_text)   # "…" where a narrow window has no room; all of it as tooltip
     w.statusBar().addWidget(w.status_label, 1)
     w._keys = shortcuts.KeysForControls(w)   # from the first frame: a focused list keeps its letters
     w.state = WindowStateKeeper(w)

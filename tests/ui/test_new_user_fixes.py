@@ -587,3 +587,14 @@ def test_a_removed_job_is_said_and_comes_back_with_ctrl_z(start_app, aio):
     aio.until(lambda: w.job_model.row_of(job.id) >= 0, 5, "the row back")
     assert w.jobs.selected_job().id == job.id and not w.job_model.job(job.id).hidden
     assert w.statusBar().currentMessage() == "The job is back in the list."
+
+
+def test_the_demo_notice_ends_in_an_ellipsis_where_it_has_no_room(start_app, aio):
+    """It was cut mid-letter ("…no credits spent. Demc") in a window tiled to half a screen."""
+    w = start_app(demo=True).window
+    label = w.status_label
+    assert label.toolTip() == label.text() and "Demo mode" in label.text()
+    w.resize(800, 700)
+    aio.until(lambda: label.elided_text().endswith("…"), 5, "the notice shortened")
+    assert label.elided_text()[:-1] in label.text()
+    assert label.minimumSizeHint().width() < 200   # it never holds the window wide
