@@ -10,6 +10,7 @@ from PySide6.QtGui import QIcon, QPixmap
 from pixverse_desktop.api.schemas import Effect
 from pixverse_desktop.media.thumbnails import ThumbnailCache
 
+from . import effect_names
 from .scroll_safe import ScrollSafeComboBox
 
 
@@ -32,6 +33,7 @@ class EffectPicker(ScrollSafeComboBox):
         while self.count() > 1:
             self.removeItem(1)
         self._effects = {e.template_id: e for e in effects if e.template_id}
+        effect_names.remember(self._effects.values())
         for effect in self._effects.values():
             self.addItem(effect.display_name or str(effect.template_id), effect.template_id)
             self.setItemData(self.count() - 1, effect.display_prompt or effect.display_name,

@@ -19,6 +19,7 @@ from pixverse_desktop.api.errors import ErrorKind
 from pixverse_desktop.jobs.models import Job, JobState
 from pixverse_desktop.media.thumbnails import ThumbnailCache
 
+from .effect_names import effect_text
 from .progress_estimate import TypicalDurations, estimate_progress
 
 # JobState.label in words lupdate can see (the jobs layer has no Qt, so no tr() of its own).
@@ -51,7 +52,7 @@ def parameters_text(job: Job) -> str:
     if req.seed is not None:
         parts.append(QCoreApplication.translate("JobTableModel", "seed %s") % req.seed)
     if req.template_id:
-        parts.append(QCoreApplication.translate("JobTableModel", "effect %s") % req.template_id)
+        parts.append(effect_text(req.template_id))
     return " · ".join(parts)
 
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from pixverse_desktop.storage.settings import Settings
 
+from .effect_names import effect_text
 from .form_values import PRESET_KEYS, default_values
 
 DEFAULTS = "\x00defaults"   # item data of the "Defaults" entry (a name no one can type)
@@ -176,7 +177,7 @@ def describe(values: dict[str, Any]) -> str:
     if not values.get("seed_random", True) and values.get("seed"):
         parts.append(QCoreApplication.translate("PresetsPage", "seed %s") % values["seed"])
     if values.get("template_id"):
-        parts.append(QCoreApplication.translate("PresetsPage", "effect %s") % values["template_id"])
+        parts.append(effect_text(values["template_id"]))
     if values.get("negative_prompt"):
         parts.append("−" + str(values["negative_prompt"])[:40])
     if int(values.get("variations") or 1) > 1:

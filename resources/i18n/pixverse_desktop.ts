@@ -130,9 +130,17 @@
     </message>
 </context>
 <context>
+    <name>EffectNames</name>
+    <message>
+        <location filename="../../pixverse_desktop/ui/effect_names.py" line="+25"/>
+        <source>effect %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>EffectPicker</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/effect_picker.py" line="+19"/>
+        <location filename="../../pixverse_desktop/ui/effect_picker.py" line="+20"/>
         <source>Effect template</source>
         <translation type="unfinished"></translation>
     </message>
@@ -638,7 +646,7 @@
 <context>
     <name>JobTableModel</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/job_table_model.py" line="+87"/>
+        <location filename="../../pixverse_desktop/ui/job_table_model.py" line="+88"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
@@ -724,12 +732,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>effect %s</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+142"/>
+        <location line="+144"/>
         <source>Account: %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -999,7 +1002,7 @@
 <context>
     <name>PresetBar</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/presets.py" line="+106"/>
+        <location filename="../../pixverse_desktop/ui/presets.py" line="+107"/>
         <source>Preset</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1064,12 +1067,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>effect %s</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+18"/>
+        <location line="+20"/>
         <source>Presets</source>
         <translation type="unfinished"></translation>
     </message>

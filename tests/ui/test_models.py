@@ -225,3 +225,20 @@ def test_the_job_list_opens_on_the_work_still_running(qtbot):
         assert not visible(table, "last")
         table.show_current_work()
         assert visible(table, "last") if running else visible(table, "later4")
+
+
+def test_effects_are_named_where_the_list_named_them(qapp):
+    """The job list's settings and the presets summary said "effect 307489434436288"."""
+    from pixverse_desktop.api.schemas import Effect
+    from pixverse_desktop.ui.effect_picker import EffectPicker
+    from pixverse_desktop.ui.job_table_model import parameters_text
+    from pixverse_desktop.ui.presets import describe
+
+    unlisted = 987654321987   # an id no simulator lists: the names are the process's, whatever ran before
+    job = Job(id="e1", request=ExtendRequest(prompt="p", video_id="v1", template_id=unlisted),
+              state=JobState.QUEUED, created_at=time.time())
+    assert f"effect {unlisted}" in parameters_text(job)   # before the list is in: the id
+    EffectPicker().set_effects([Effect(template_id=unlisted, display_name="Copper Dawn")])
+    assert "Copper Dawn" in parameters_text(job) and str(unlisted) not in parameters_text(job)
+    assert "Copper Dawn" in describe({"duration": 5, "quality": "540p", "template_id": unlisted})
+    assert "effect 42" in describe({"template_id": 42})   # never listed: as before
