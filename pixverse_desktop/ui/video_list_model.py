@@ -221,6 +221,7 @@ class VideoListModel(QAbstractListModel):
             self.endRemoveRows()
 
     def _start_page(self) -> None:
+        self.retrying = None   # a fault an earlier load was waiting out is not this one's
         generation = self._generation
         self._task = asyncio.ensure_future(self._load_page(generation))
         self.loadingChanged.emit(True)

@@ -242,3 +242,27 @@ def test_effects_are_named_where_the_list_named_them(qapp):
     assert "Copper Dawn" in parameters_text(job) and str(unlisted) not in parameters_text(job)
     assert "Copper Dawn" in describe({"duration": 5, "quality": "540p", "template_id": unlisted})
     assert "effect 42" in describe({"template_id": 42})   # never listed: as before
+
+
+def test_a_refresh_while_a_fault_is_waited_out_starts_without_it(qapp, aio):
+    """The fault an earlier load was waiting out stayed on the model while the refresh that replaced
+    it loaded, so the list went on saying "Trying again…" for a load that met no fault."""
+    from pixverse_desktop.api.errors import Transient
+
+    pages = Pages(5)
+    faults = [Transient("HTTP 503")]
+
+    async def fetch(email, limit, offset):
+        if faults:
+            raise faults.pop()
+        await asyncio.sleep(0.2)
+        return await pages(email, limit, offset)
+
+    model = VideoListModel(fetch, page_size=10)
+    model.RETRY_AFTER_S = (5.0,)
+    model.refresh()
+    aio.until(lambda: model.retrying is not None, 5, "the fault waited out")
+    model.refresh()
+    assert model.loading and model.retrying is None
+    aio.run(model.wait_idle())
+    assert model.rowCount() == 5 and model.last_error is None
