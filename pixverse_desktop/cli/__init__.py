@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -203,6 +204,19 @@ class Session:
         self.lock.release()
 
 
+@contextlib.asynccontextmanager
+async def _journal_engine(args: argparse.Namespace):
+    """The session of a command that runs the journal's jobs (it holds the journal) and its engine, not
+    started yet; stopped and closed however the command ends."""
+    session = Session(args, runs_jobs=True)
+    engine = JobEngine(session.client, session.store, EngineConfig(poll_min_s=args.poll_min))
+    try:
+        yield session, engine
+    finally:
+        await engine.stop()
+        await session.close()
+
+
 def _request_from_args(args: argparse.Namespace, video_path: str | None) -> ExtendRequest:
     return ExtendRequest(
         prompt=args.prompt, video_id=args.video_id, video_path=video_path or args.video_path,
@@ -222,9 +236,7 @@ async def cmd_extend(args: argparse.Namespace) -> int:
         if not Path(args.file).is_file():
             raise CliError(f"No such file: {args.file}", EXIT_INVALID)
         upload_content_type(args.file, video_only=True)
-    session = Session(args, runs_jobs=True)
-    engine = JobEngine(session.client, session.store, EngineConfig(poll_min_s=args.poll_min))
-    try:
+    async with _journal_engine(args) as (session, engine):
         video_path = None
         await engine.start()
         _stop_on_problem(engine)  # e.g. the token was refused by GET /accounts: nothing is sent
@@ -253,9 +265,6 @@ async def cmd_extend(args: argparse.Namespace) -> int:
         say(f"Job {job.id[:8]} created")   # its state follows on the next line ("Waiting to send" was said twice)
         job, gave_up, code = await _follow(engine, job, args)
         job = engine.get(job.id) or job   # as recorded: cancelled, when it was never sent
-    finally:
-        await engine.stop()
-        await session.close()
     return _outcome(args, job, gave_up, code)
 
 
@@ -277,10 +286,11 @@ def _outcome(args: argparse.Namespace, job: Job, gave_up: str, code: int) -> int
 
 
 def failure_text(job: Job) -> str:
-    what = "needs attention" if job.state is JobState.NEEDS_ATTENTION else "failed"
+    """The one line that says a job did not complete (extend, jobs --wait)."""
     # The window's "Use Retry" pointed a terminal user to a button they do not have (CLI pass).
     message = job.message.replace(RETRY_HINT, f"`pixverse-desktop jobs --retry {job.id[:8]}` sends it again.")
-    return f"error: job {job.id[:8]} {what}" + (f": {message}" if message else ".")
+    said = message and message != job.state.label
+    return f"error: job {job.id[:8]} {state_words(job)}" + (f": {message}" if said else ".")
 
 
 TOKEN_HINT = " (The token comes from USEAPI_TOKEN, or else the keyring.)"
@@ -396,8 +406,7 @@ async def cmd_jobs(args: argparse.Namespace) -> int:
         if failed:
             code = exit_code_for_job(failed[0]) or EXIT_FAILED
             for job in failed:
-                say(f"error: job {job.id[:8]} {state_words(job)}"
-                    + (f": {job.message}" if job.message and job.message != job.state.label else ""))
+                say(failure_text(job))
     else:
         store = JobStore.open(args.data_dir or default_data_dir())
         try:
@@ -410,9 +419,7 @@ async def cmd_jobs(args: argparse.Namespace) -> int:
 
 
 async def _retry(args: argparse.Namespace) -> int:
-    session = Session(args, runs_jobs=True)
-    engine = JobEngine(session.client, session.store, EngineConfig(poll_min_s=args.poll_min))
-    try:
+    async with _journal_engine(args) as (session, engine):
         old = session.store.get(args.retry) or session.store.by_id_prefix(args.retry)
         if old is None:
             raise CliError(f"No job {args.retry!r} in the journal (`jobs` lists them; give 4 or more "
@@ -430,29 +437,22 @@ async def _retry(args: argparse.Namespace) -> int:
         say(f"Job {job.id[:8]} created to send job {old.id[:8]} again")
         job, gave_up, code = await _follow(engine, job, args)
         job = engine.get(job.id) or job
-    finally:
-        await engine.stop()
-        await session.close()
     return _outcome(args, job, gave_up, code)
 
 
 async def _resume_all(args: argparse.Namespace) -> tuple[list[Job], list[Job]]:
     """Every job, and the ones that were unfinished, as they ended."""
-    session = Session(args, runs_jobs=True)
-    engine = JobEngine(session.client, session.store, EngineConfig(poll_min_s=args.poll_min))
-    try:
+    async with _journal_engine(args) as (session, engine):
         await engine.start()
         unfinished = [j for j in engine.jobs() if not j.state.is_final]
         say(f"Resuming {len(unfinished)} unfinished job(s)…")
-        ended = await asyncio.wait_for(asyncio.gather(*(engine.wait_final(j.id) for j in unfinished)),
-                                       args.timeout)
+        try:
+            ended = await asyncio.wait_for(asyncio.gather(*(engine.wait_final(j.id) for j in unfinished)),
+                                           args.timeout)
+        except asyncio.TimeoutError:
+            raise CliError("Gave up waiting: some jobs are still running; `jobs --wait` follows them.",
+                           EXIT_TIMEOUT) from None
         return session.store.all(), list(ended)
-    except asyncio.TimeoutError:
-        raise CliError("Gave up waiting: some jobs are still running; `jobs --wait` follows them.",
-                       EXIT_TIMEOUT) from None
-    finally:
-        await engine.stop()
-        await session.close()
 
 
 async def cmd_download(args: argparse.Namespace) -> int:
