@@ -106,8 +106,8 @@ async def reconcile_unknown(engine: "JobEngine", jobs: list[Job], delay: float =
                 continue
             video = found.get(job.id)
             if video is None:
-                # Said as it happened: an error answer (a 503 while the service was down) is not a lost one.
-                # "Lost" read wrongly after a timeout or a kill while sending (new-user pass): said as seen.
+                # Said as seen: an error answer (a 503 while the service was down) is not a missing one, and
+                # "lost" read wrongly after a timeout or a kill while sending (new-user passes).
                 what = (f"The service answered this job with an error (HTTP {current.error_status})"
                         if current.error_status else "No answer came back for this job")
                 engine.publish(current.evolve(

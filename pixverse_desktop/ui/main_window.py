@@ -23,11 +23,11 @@ from pixverse_desktop.media.thumbnails import ThumbnailCache
 from pixverse_desktop.storage.settings import Settings
 
 from .bindings import EngineBridge
+from .form_values import apply_form_values, default_values
 from .icons import app_icon
 from .progress_estimate import TypicalDurations
 from .state_restore import first_run_size, saved_source_key
 from .token_manager import TokenManager
-from .form_values import apply_form_values, default_values
 from .window_build import FRAME, build_steps
 from .window_dialogs import WindowDialogs
 from .video_list_model import SourceItem, VideoListModel

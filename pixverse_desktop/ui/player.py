@@ -259,8 +259,12 @@ class PlayerWidget(QWidget):
 
     # -- transport ------------------------------------------------------------------------------
 
+    def last_frame_ms(self) -> int:
+        """Where the clip's last frame starts: a clip that played to its end is held there."""
+        return max(0, self.player.duration() - self.frame_ms())
+
     def play(self) -> None:
-        if self.player.duration() > 0 and self.player.position() >= self.player.duration() - self.frame_ms():
+        if self.player.duration() > 0 and self.player.position() >= self.last_frame_ms():
             self.player.setPosition(0)   # held on its last frame (see _status_changed): from the start
         self.player.play()   # the source follows through playbackStateChanged
 
@@ -376,7 +380,7 @@ class PlayerWidget(QWidget):
             # The sink drops its frame at the end (a black pane, and scrubbing back stayed black; new-user
             # pass): held paused on the last frame instead, as the source already is (_follow).
             self.player.pause()
-            self.player.setPosition(max(0, self.player.duration() - self.frame_ms()))
+            self.player.setPosition(self.last_frame_ms())
         if status in (S.LoadedMedia, S.BufferedMedia, S.BufferingMedia, S.EndOfMedia):
             self.screen_main.show_video()
             self._follow()
