@@ -21,7 +21,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from pixverse_desktop import APP_NAME
-from pixverse_desktop.api.client import PixverseClient, api_base_from_env, make_http_client
+from pixverse_desktop.api.client import PixverseClient, api_base_from_env
+from pixverse_desktop.api.transport import make_http_client
 from pixverse_desktop.jobs.downloads import Downloader
 from pixverse_desktop.jobs.engine import EngineConfig, JobEngine
 from pixverse_desktop.core import paths

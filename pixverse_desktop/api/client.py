@@ -10,17 +10,17 @@ from __future__ import annotations
 import json
 import logging
 import os
-import ssl
 from pathlib import Path
 from typing import Any, AsyncIterator, Callable, Collection
 from urllib.parse import quote, urlsplit
 
 import httpx
 
-from pixverse_desktop import DEFAULT_API_BASE, __version__
+from pixverse_desktop import DEFAULT_API_BASE
 
 from .errors import BadAddress, InvalidResponse, Unauthorized, error_from_response, error_from_transport
 from .schemas import Account, Effect, ExtendRequest, UploadResult, Video
+from .transport import make_http_client
 from .validate import check_extend, upload_content_type
 
 log = logging.getLogger(__name__)
@@ -38,94 +38,6 @@ def api_base_from_env(explicit: str | None = None) -> str:
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise BadAddress(base)
     return base
-
-
-# httpcore reads an HTTP/1.1 body 64 KiB at a time; for a result of hundreds of megabytes the cost per
-# read, not the network, then limits a download (measured: ~200 MB/s vs ~450 MB/s with 4 MiB reads on
-# loopback). It is the most a single read may return, so a larger value costs nothing for small answers.
-_READ_BYTES = 4 * 1024 * 1024
-_TRANSPORT_READ_BYTES = 2 * 1024 * 1024
-
-
-def _widen_reads() -> None:
-    try:
-        from httpcore._async.http11 import AsyncHTTP11Connection
-    except ImportError:  # a future httpcore layout: keep its default
-        return
-    if getattr(AsyncHTTP11Connection, "READ_NUM_BYTES", 0) < _READ_BYTES:
-        AsyncHTTP11Connection.READ_NUM_BYTES = _READ_BYTES
-    # Below httpcore, asyncio's socket transport hands over at most 256 KiB per read: on loopback a
-    # 500 MB download was ~2,000 reads, each a pause/resume of the reader (anyio re-registers the
-    # socket with epoll every time) and a loop turn. With the direct body read (jobs/downloads.py),
-    # 2 MiB reads measured steadiest (bench_download: 256 KiB ~0.45x curl, 1 MiB ~0.8x, 2 MiB
-    # ~0.95x, 4 MiB erratic: a buffer that large is allocated per read). Only what is waiting is
-    # read, so small answers are unaffected.
-    try:
-        from asyncio.selector_events import _SelectorSocketTransport
-    except ImportError:  # another asyncio layout: keep its default
-        return
-    if getattr(_SelectorSocketTransport, "max_size", 0) < _TRANSPORT_READ_BYTES:
-        _SelectorSocketTransport.max_size = _TRANSPORT_READ_BYTES
-
-
-_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024
-
-
-def socket_options(rmem_max: int | None = None) -> list[tuple[int, int, int]]:
-    """A 4 MiB receive buffer for every connection, where the system allows one that large (Linux:
-    ``net.core.rmem_max``). Left to the kernel's auto-tuning, a large download sometimes never got
-    its window open: the two sides then traded ~256 KiB at a time, each a wake-up of the event loop,
-    and a 500 MB result came in 1.6-1.9 s instead of ~0.35 s (3 rounds in 8; bench_download). A fixed
-    buffer turns auto-tuning off, so where the system caps it lower, auto-tuning is kept instead.
-    Memory is only used while received data waits to be read; API answers are small."""
-    import socket
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return []
-    if rmem_max is None:
-        try:
-            rmem_max = int(Path("/proc/sys/net/core/rmem_max").read_text().strip())
-        except (OSError, ValueError):
-            return []
-    if rmem_max < _RECEIVE_BUFFER_BYTES:
-        return []
-    return [(socket.SOL_SOCKET, socket.SO_RCVBUF, _RECEIVE_BUFFER_BYTES)]
-
-
-def _remember_missing_sniffio() -> None:
-    """httpcore runs ``import sniffio`` on every request (to tell asyncio from trio). Without sniffio
-    installed (httpx no longer depends on it) that failed import searched all of sys.path each time:
-    a tenth of the GUI thread's time while thumbnails loaded (bench_stall). A ``None`` in sys.modules
-    makes the same import fail at once; behaviour is unchanged (no sniffio means asyncio)."""
-    import importlib.util
-    import sys
-
-    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
-        sys.modules["sniffio"] = None  # type: ignore[assignment]
-
-
-def make_http_client(timeout: float = 30.0, plain_http_only: bool = False) -> httpx.AsyncClient:
-    """The app's single AsyncClient (shared by API calls, thumbnails and downloads).
-
-    ``plain_http_only`` (demo mode, whose simulator is plain HTTP on loopback) skips loading the
-    certificate store, ~50 ms of start-up: the TLS context then trusts no certificate at all, so an
-    https URL fails verification rather than going unchecked."""
-    _widen_reads()
-    _remember_missing_sniffio()
-    verify: ssl.SSLContext | bool = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT) if plain_http_only else True
-    # The transport made here, not by the client, only to pass socket options; proxies from the
-    # environment still get their own transports from httpx.
-    transport = httpx.AsyncHTTPTransport(
-        verify=verify, limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
-        socket_options=socket_options())
-    return httpx.AsyncClient(
-        transport=transport,
-        verify=verify,
-        timeout=httpx.Timeout(timeout, connect=10.0),
-        headers={"User-Agent": f"PixVerseDesktop/{__version__}"},
-        follow_redirects=False,
-    )
 
 
 class PixverseClient:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
-BODY_READ_BYTES = 2 * 1024 * 1024   # as much as one socket read hands over (api/client.py)
+BODY_READ_BYTES = 2 * 1024 * 1024   # as much as one socket read hands over (api/transport.py)
 
 
 class DownloadError(Exception):

@@ -57,7 +57,7 @@ class SimulatorProcess:
         # twice: half of this child's start-up (ready after ~190 ms, was ~360 ms), which the window
         # waited for. The demo serves plain HTTP on loopback and promises no network; its only client
         # use is replyUrl callbacks, and with an empty bundle an https:// one fails closed (recorded as
-        # not delivered), as the demo's own client trusts no certificate (api.client.make_http_client).
+        # not delivered), as the demo's own client trusts no certificate (api.transport.make_http_client).
         env = {**os.environ, "SSL_CERT_FILE": os.devnull}
         return cls(subprocess.Popen(child_command(extra), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                     text=True, encoding="utf-8", env=env))

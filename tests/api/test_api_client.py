@@ -187,19 +187,3 @@ def test_token_is_read_at_send_time():
             assert len(await client.list_videos()) == 3
             assert [r.status for r in sim.state.requests] == [401, 200]
     run(main())
-
-
-def test_demo_client_loads_no_certificates_and_trusts_none():
-    """Demo mode skips the certificate store (start-up time); it must fail closed, never open."""
-    import ssl
-
-    from pixverse_desktop.api import make_http_client
-
-    def tls_context(client):
-        return client._transport._pool._ssl_context
-
-    demo, real = make_http_client(plain_http_only=True), make_http_client()
-    demo_tls, real_tls = tls_context(demo), tls_context(real)
-    assert demo_tls.verify_mode == ssl.CERT_REQUIRED and demo_tls.check_hostname
-    assert demo_tls.cert_store_stats()["x509_ca"] == 0
-    assert real_tls.verify_mode == ssl.CERT_REQUIRED and real_tls.cert_store_stats()["x509_ca"] > 0

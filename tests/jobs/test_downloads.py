@@ -136,7 +136,7 @@ def test_connections_get_a_large_receive_buffer_where_the_system_allows(sim_fact
     import socket
     import sys
 
-    from pixverse_desktop.api.client import socket_options
+    from pixverse_desktop.api.transport import socket_options
 
     assert socket_options(rmem_max=212_992) == []               # a stock Linux cap: auto-tuning kept
     if not sys.platform.startswith("linux"):

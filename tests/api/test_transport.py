@@ -1,0 +1,89 @@
+"""The app's HTTP client: its certificate store, loaded by a thread and awaited by the first request."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+import threading
+
+import httpx
+import pytest
+
+from pixverse_desktop.api import PixverseClient, Transient, make_http_client
+from pixverse_desktop.api.transport import TLSWhenNeeded
+from pixverse_desktop.simulator.testing import TEST_TOKEN, fast_config, run, running
+
+
+def test_demo_client_loads_no_certificates_and_trusts_none():
+    """Demo mode skips the certificate store (start-up time); it must fail closed, never open."""
+    demo = make_http_client(plain_http_only=True)
+    demo_tls = demo._transport._pool._ssl_context
+    assert demo_tls.verify_mode == ssl.CERT_REQUIRED and demo_tls.check_hostname
+    assert demo_tls.cert_store_stats()["x509_ca"] == 0
+
+
+def test_real_client_verifies_against_a_loaded_store():
+    real = make_http_client()
+    assert isinstance(real._transport, TLSWhenNeeded)
+    tls = real._transport.context(timeout=30)
+    assert tls.verify_mode == ssl.CERT_REQUIRED and tls.check_hostname
+    assert tls.cert_store_stats()["x509_ca"] > 0
+
+
+def test_store_loads_beside_the_caller_and_the_first_requests_wait_for_it():
+    """The client is made without waiting for the store; requests made before it is loaded wait for it
+    and then go out on one transport (made once, with the loaded context)."""
+    release = threading.Event()
+    loaded_on: list[str] = []
+    made: list[ssl.SSLContext] = []
+
+    def load() -> ssl.SSLContext:
+        loaded_on.append(threading.current_thread().name)
+        assert release.wait(30), "the test never let the store load"
+        return ssl.create_default_context()
+
+    def make(context: ssl.SSLContext) -> httpx.AsyncBaseTransport:
+        made.append(context)
+        return httpx.AsyncHTTPTransport(verify=context)
+
+    async def main():
+        transport = TLSWhenNeeded(make, load)   # returns while load() is still blocked
+        assert not transport._context.done()
+        async with running(fast_config()) as sim, httpx.AsyncClient(transport=transport) as http:
+            client = PixverseClient(sim.base_url, lambda: TEST_TOKEN, http)
+            first = asyncio.ensure_future(client.list_videos())
+            second = asyncio.ensure_future(client.accounts())
+            await asyncio.sleep(0.05)
+            assert not first.done() and not second.done() and made == []
+            release.set()
+            videos, accounts = await asyncio.gather(first, second)
+            assert len(videos) == 3 and accounts
+            assert len(made) == 1 and made[0] is transport.context()
+            assert [r.status for r in sim.state.requests] == [200, 200]
+
+    run(main())
+    assert loaded_on and loaded_on[0] != threading.main_thread().name
+
+
+@pytest.mark.parametrize("error", [FileNotFoundError(2, "No such file", "/missing/ca.pem"),
+                                   ssl.SSLError("bad bundle")])
+def test_a_store_that_cannot_load_fails_requests_as_a_connection_problem(error, caplog):
+    """SSL_CERT_FILE naming a missing or broken bundle: the app starts, each request fails as one that
+    never got through (nothing was sent), and the log says why."""
+    def load() -> ssl.SSLContext:
+        raise error
+
+    async def main():
+        transport = TLSWhenNeeded(lambda context: httpx.AsyncHTTPTransport(verify=context), load)
+        async with running(fast_config()) as sim, httpx.AsyncClient(transport=transport) as http:
+            client = PixverseClient(sim.base_url, lambda: TEST_TOKEN, http)
+            for _ in range(2):
+                with pytest.raises(Transient) as caught:
+                    await client.list_videos()
+                assert caught.value.may_have_arrived is False
+            assert sim.state.requests == []
+
+    with caplog.at_level(logging.ERROR, logger="pixverse_desktop.api.transport"):
+        run(main())
+    assert "certificate store could not be loaded" in caplog.text
