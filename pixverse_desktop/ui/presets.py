@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from pixverse_desktop.storage.settings import Settings
 
+from . import shortcuts
 from .effect_names import effect_text
 from .form_values import PRESET_KEYS, default_values
 
@@ -29,16 +30,21 @@ def is_reserved(name: str) -> bool:
     return name in ("defaults", QCoreApplication.translate("PresetBar", "Defaults").casefold())
 
 
-def ask_preset_name(parent: QWidget, current: str, on_name: Callable[[str], object]) -> QInputDialog:
+def ask_preset_name(parent: QWidget, current: str, on_name: Callable[[str], object], *,
+                    title: str | None = None, prompt: str | None = None,
+                    taken: Callable[[str], str | None] = lambda _name: None) -> QInputDialog:
     """The non-blocking name prompt of the presets bar and the Settings page (``open()``, not
-    ``exec()``: no nested loop under qasync). OK is off for an empty or reserved name, and says why."""
+    ``exec()``: no nested loop under qasync). OK is off for an empty or reserved name, or one that
+    ``taken`` names as another preset's (a rename onto it), and the prompt says why."""
+    title = title or QCoreApplication.translate("PresetBar", "Save preset")
+    prompt = prompt or QCoreApplication.translate("PresetBar", "Name of the preset (an existing name is replaced):")
     dialog = QInputDialog(parent)
-    dialog.setWindowTitle(QCoreApplication.translate("PresetBar", "Save preset"))
-    prompt = QCoreApplication.translate("PresetBar", "Name of the preset (an existing name is replaced):")
+    dialog.setWindowTitle(title)
     dialog.setLabelText(prompt)
     dialog.setTextValue(current)
-    dialog.setAccessibleName(QCoreApplication.translate("PresetBar", "Save preset"))
-    dialog.textValueSelected.connect(lambda name: None if is_reserved(name) else on_name(name))
+    dialog.setAccessibleName(title)
+    dialog.textValueSelected.connect(
+        lambda name: None if is_reserved(name) or taken(name) is not None else on_name(name))
     dialog.open()   # lays the dialog out: its OK button exists from here on
 
     buttons = dialog.findChild(QDialogButtonBox)
@@ -46,11 +52,17 @@ def ask_preset_name(parent: QWidget, current: str, on_name: Callable[[str], obje
 
     def check(text: str) -> None:
         reserved = is_reserved(text)
-        dialog.setLabelText(QCoreApplication.translate(
-            "PresetBar", "“%s” is the built-in entry: choose another name.") % text.strip()
-            if reserved else prompt)
+        used = None if reserved else taken(text)
+        if reserved:
+            dialog.setLabelText(QCoreApplication.translate(
+                "PresetBar", "“%s” is the built-in entry: choose another name.") % text.strip())
+        elif used:
+            dialog.setLabelText(QCoreApplication.translate(
+                "PresetBar", "There is a preset “%s” already: choose another name.") % used)
+        else:
+            dialog.setLabelText(prompt)
         if ok is not None:
-            ok.setEnabled(bool(text.strip()) and not reserved)
+            ok.setEnabled(bool(text.strip()) and not reserved and used is None)
 
     edit = dialog.findChild(QLineEdit)
     if edit is not None:
@@ -90,6 +102,27 @@ class PresetStore(QObject):
         self.settings.delete_preset(name)
         self.settings.sync()
         self.changed.emit()
+
+    def other_named(self, name: str, but: str) -> str | None:
+        """A preset other than ``but`` whose name is ``name`` but for case and spacing: "low res" beside
+        "Low res" would read as one preset listed twice."""
+        key = " ".join(name.split()).casefold()
+        return next((n for n in self.names() if n != but and n.casefold() == key), None)
+
+    def rename(self, old: str, new: str) -> str:
+        """Another name for the same parameters; never onto another preset (that one would be lost)."""
+        values = self.get(old)
+        new = " ".join(new.split())
+        if values is None:
+            raise KeyError(old)
+        if not new or is_reserved(new) or self.other_named(new, old):
+            raise ValueError("a preset needs a name of its own")
+        if new != old:
+            self.settings.save_preset(new, values)
+            self.settings.delete_preset(old)
+            self.settings.sync()
+            self.changed.emit()
+        return new
 
 
 class PresetBar(QWidget):
@@ -186,7 +219,7 @@ def describe(values: dict[str, Any]) -> str:
 
 
 class PresetsPage(QWidget):
-    """Settings → Presets: the list, with Apply to the form, Save the form as…, Delete."""
+    """Settings → Presets: the list, with Apply to the form, Save the form as…, Rename…, Delete…"""
 
     def __init__(self, store: PresetStore, form_values: Callable[[], dict] | None,
                  apply_preset: Callable[[str], object] | None, parent: QWidget | None = None) -> None:
@@ -207,13 +240,21 @@ class PresetsPage(QWidget):
         self.save_button = QPushButton(self.tr("Save the form as…"))
         self.save_button.setAccessibleName(self.tr("Save the current form as a preset"))
         self.save_button.clicked.connect(self.ask_name)
-        self.delete_button = QPushButton(self.tr("Delete"))
+        self.rename_button = QPushButton(self.tr("Rename…"))
+        self.rename_button.setAccessibleName(self.tr("Rename the selected preset"))
+        self.rename_button.setToolTip(shortcuts.primary("preset_rename"))
+        self.rename_button.clicked.connect(self.ask_rename)
+        self.delete_button = QPushButton(self.tr("Delete…"))
         self.delete_button.setAccessibleName(self.tr("Delete the selected preset"))
+        self.delete_button.setToolTip(shortcuts.primary("preset_delete"))
         self.delete_button.clicked.connect(self.delete_selected)
+        for name, slot in (("preset_rename", self.ask_rename), ("preset_delete", self.delete_selected)):
+            self.list.addAction(shortcuts.make_action(self.list, name, slot))
         self.load_button.setVisible(apply_preset is not None)
         self.save_button.setVisible(form_values is not None)
+        self._dialog: QWidget | None = None
         buttons = QVBoxLayout()
-        for button in (self.load_button, self.save_button, self.delete_button):
+        for button in (self.load_button, self.save_button, self.rename_button, self.delete_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         row = QHBoxLayout()
@@ -221,7 +262,7 @@ class PresetsPage(QWidget):
         row.addLayout(buttons)
         intro = QLabel(self.tr("A preset keeps the parameters of the form (not the prompt, the source or "
                                "the account). Apply one from the Presets menu above the form. Presets are "
-                               "saved and deleted here at once, whether or not you then Save or Cancel."))
+                               "saved, renamed and deleted here at once, whether or not you then Save or Cancel."))
         intro.setWordWrap(True)
         intro.setObjectName("Muted")
         layout = QVBoxLayout(self)
@@ -253,8 +294,8 @@ class PresetsPage(QWidget):
         values = self.store.get(name) if name else None
         self.summary.setText(describe(values) if values else self.tr("No presets yet: fill in the form, "
                                                                      "then save it as a preset."))
-        self.load_button.setEnabled(values is not None)
-        self.delete_button.setEnabled(values is not None)
+        for button in (self.load_button, self.rename_button, self.delete_button):
+            button.setEnabled(values is not None)
 
     def load_selected(self) -> None:
         name = self.selected()
@@ -262,9 +303,36 @@ class PresetsPage(QWidget):
             self._apply_preset(name)
 
     def delete_selected(self) -> None:
+        """Asked first: one click deleted a preset for good, Cancel in Settings did not bring it back."""
+        from PySide6.QtWidgets import QMessageBox   # first use: the window's start does without it
+
         name = self.selected()
-        if name:
-            self.store.delete(name)
+        if not name or self.store.get(name) is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Delete preset"),
+                          self.tr("Delete the preset “%s”?") % name, QMessageBox.StandardButton.Cancel, self)
+        delete = box.addButton(self.tr("Delete"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setObjectName("DeletePresetBox")
+        box.buttonClicked.connect(lambda button: button is delete and self.store.delete(name))
+        self._dialog = box
+        box.open()   # not exec(): no nested event loop under qasync
+
+    def ask_rename(self) -> None:
+        name = self.selected()
+        if not name or self.store.get(name) is None:
+            return
+        self._dialog = ask_preset_name(self, name, lambda new: self._rename(name, new),
+                                       title=self.tr("Rename preset"), prompt=self.tr("New name for “%s”:") % name,
+                                       taken=lambda new: self.store.other_named(new, name))
+
+    def _rename(self, old: str, new: str) -> None:
+        if self.store.get(old) is None:   # deleted meanwhile (the form's menu, another window)
+            return
+        renamed = self.store.rename(old, new)
+        matches = self.list.findItems(renamed, Qt.MatchFlag.MatchExactly)
+        if matches:
+            self.list.setCurrentItem(matches[0])
 
     def ask_name(self) -> None:
         self._dialog = ask_preset_name(self, self.selected() or "", self.save_as)

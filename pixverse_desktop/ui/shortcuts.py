@@ -31,6 +31,7 @@ GROUPS = {
     "form": QT_TRANSLATE_NOOP("Shortcuts", "Extend form"),
     "jobs": QT_TRANSLATE_NOOP("Shortcuts", "Job list (when it has the focus)"),
     "player": QT_TRANSLATE_NOOP("Shortcuts", "Player"),
+    "presets": QT_TRANSLATE_NOOP("Shortcuts", "Presets list (Settings → Presets)"),
 }
 
 _LOCAL = Qt.ShortcutContext.WidgetWithChildrenShortcut
@@ -80,6 +81,10 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("faster", QT_TRANSLATE_NOOP("Shortcuts", "Faster"), ("]",), "player"),
     Shortcut("compare", QT_TRANSLATE_NOOP("Shortcuts", "Compare with the source (A | B) on / off"), ("C",),
              "player"),
+    Shortcut("preset_rename", QT_TRANSLATE_NOOP("Shortcuts", "Rename the selected preset…"), ("F2",),
+             "presets", _LOCAL),
+    Shortcut("preset_delete", QT_TRANSLATE_NOOP("Shortcuts", "Delete the selected preset…"), ("Delete",),
+             "presets", _LOCAL),
 )
 BY_NAME = {s.name: s for s in SHORTCUTS}
 

@@ -114,7 +114,7 @@
 <context>
     <name>Application</name>
     <message>
-        <location filename="../../pixverse_desktop/app.py" line="+269"/>
+        <location filename="../../pixverse_desktop/app.py" line="+270"/>
         <source>Demo mode: a simulated PixVerse service at %s — no token, no network, no credits spent. Demo jobs and uploads start afresh at every launch.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -984,7 +984,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+131"/>
+        <location line="+135"/>
         <source>the file is not a playable video</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1002,7 +1002,7 @@
 <context>
     <name>PresetBar</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/presets.py" line="+107"/>
+        <location filename="../../pixverse_desktop/ui/presets.py" line="+140"/>
         <source>Preset</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1032,29 +1032,33 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-86"/>
-        <location line="+106"/>
+        <location line="-118"/>
+        <location line="+138"/>
         <source>Defaults</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-99"/>
-        <location line="+4"/>
+        <location line="-129"/>
         <source>Save preset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-3"/>
+        <location line="+1"/>
         <source>Name of the preset (an existing name is replaced):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+17"/>
         <source>“%s” is the built-in entry: choose another name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+3"/>
+        <source>There is a preset “%s” already: choose another name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Preset name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1062,7 +1066,7 @@
 <context>
     <name>PresetsPage</name>
     <message>
-        <location line="+121"/>
+        <location line="+142"/>
         <source>seed %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1093,21 +1097,56 @@
     </message>
     <message>
         <location line="+2"/>
-        <source>Delete</source>
+        <source>Rename…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>Rename the selected preset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Delete…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>A preset keeps the parameters of the form (not the prompt, the source or the account). Apply one from the Presets menu above the form. Presets are saved, renamed and deleted here at once, whether or not you then Save or Cancel.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>Delete preset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete the preset “%s”?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Rename preset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>New name for “%s”:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-78"/>
         <source>Delete the selected preset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
-        <source>A preset keeps the parameters of the form (not the prompt, the source or the account). Apply one from the Presets menu above the form. Presets are saved and deleted here at once, whether or not you then Save or Cancel.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+32"/>
+        <location line="+47"/>
         <source>No presets yet: fill in the form, then save it as a preset.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1473,6 +1512,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Presets list (Settings → Presets)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+6"/>
         <source>Add a local video…</source>
         <translation type="unfinished"></translation>
@@ -1630,6 +1674,16 @@
     <message>
         <location line="+1"/>
         <source>Compare with the source (A | B) on / off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Rename the selected preset…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Delete the selected preset…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1910,7 +1964,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+211"/>
+        <location line="+212"/>
         <source>UPLOADED</source>
         <translation type="unfinished"></translation>
     </message>

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QKeySequence, QPalette
+from PySide6.QtWidgets import QDialogButtonBox, QInputDialog, QMessageBox
 
 from pixverse_desktop import __main__ as entry
 from pixverse_desktop.storage.secrets import MemoryTokenStore
@@ -150,9 +151,45 @@ def test_presets_save_load_delete_from_form_and_settings(qtbot, settings, light)
     assert [form.presets.combo.itemText(i) for i in range(form.presets.combo.count())] == \
         ["Defaults", "Anime 8s", "Low res"]
     page.list.setCurrentRow(0)
+    page.delete_selected()                                                     # asked first: Cancel keeps it
+    box = page.findChild(QMessageBox, "DeletePresetBox")
+    assert box.isVisible() and "Anime 8s" in box.text()
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    assert store.names() == ["Anime 8s", "Low res"]
     page.delete_selected()
+    box = page._dialog
+    next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.DestructiveRole).click()
     assert store.names() == ["Low res"] and form.presets.combo.findData("Anime 8s") == -1
     assert PresetStore(Settings(settings.path)).names() == ["Low res"]        # persisted
+
+
+def test_presets_rename_in_settings_never_onto_another(qtbot, settings, light):
+    store = PresetStore(settings)
+    store.save("Anime 8s", {"duration": 8, "style": "anime"})
+    store.save("Low res", {"quality": "360p"})
+    dialog = _dialog(qtbot, settings, presets=store)
+    page = dialog.presets_page
+    page.list.setFocus()
+    page.list.setCurrentRow(0)
+    keys = {a.objectName(): a.shortcuts()[0].toString() for a in page.list.actions()}
+    assert keys == {"action_preset_rename": "F2", "action_preset_delete": "Del"}
+    next(a for a in page.list.actions() if a.objectName() == "action_preset_rename").trigger()   # F2
+    ask = page._dialog
+    assert isinstance(ask, QInputDialog) and ask.textValue() == "Anime 8s"
+    ok = ask.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    for taken in ("Low res", "  low res", "Defaults"):                           # another preset, the built-in
+        ask.setTextValue(taken)
+        assert not ok.isEnabled() and taken.strip().split()[0].lower() in ask.labelText().lower()
+    ask.textValueSelected.emit("Low res")                                      # refused even if sent
+    assert store.names() == ["Anime 8s", "Low res"]
+    ask.setTextValue("Anime  eight")
+    assert ok.isEnabled()
+    ok.click()
+    assert store.names() == ["Anime eight", "Low res"] and store.get("Anime eight") == {"duration": 8, "style": "anime"}
+    assert page.selected() == "Anime eight"
+    assert PresetStore(Settings(settings.path)).names() == ["Anime eight", "Low res"]   # persisted
+    with pytest.raises(ValueError):
+        store.rename("Anime eight", "Low res")
 
 
 def test_form_values_round_trip_and_wait_for_late_lists(qtbot):
