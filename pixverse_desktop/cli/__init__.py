@@ -19,9 +19,9 @@ from typing import Any
 
 from pixverse_desktop.api import (
     AccountPendingError, ApiError, BadAddress, Busy, ExtendRequest, InsufficientCredits, InvalidInput, Moderated,
-    PixverseClient, Transient, Unauthorized, api_base_from_env, make_http_client,
+    NotFound, PixverseClient, Transient, Unauthorized, api_base_from_env, make_http_client,
 )
-from pixverse_desktop.api.schemas import Video
+from pixverse_desktop.api.schemas import Video, parse_video_id
 from pixverse_desktop import __version__
 from pixverse_desktop.core.logs import setup_logging, shutdown_logging
 from pixverse_desktop.core.redact import register_secret
@@ -35,7 +35,8 @@ from pixverse_desktop.storage.journal_lock import JournalInUse, JournalLock
 
 from .options import (  # noqa: F401 - the exit codes and COMMANDS are this module's face too
     COMMANDS, EXIT_ACCOUNT, EXIT_AUTH, EXIT_BUSY, EXIT_CODES_HELP, EXIT_CREDITS, EXIT_ERROR, EXIT_FAILED,
-    EXIT_IN_USE, EXIT_INVALID, EXIT_MODERATED, EXIT_NETWORK, EXIT_OK, EXIT_PIPE, EXIT_TIMEOUT, build_parser,
+    EXIT_IN_USE, EXIT_INVALID, EXIT_MODERATED, EXIT_NETWORK, EXIT_NOT_READY, EXIT_OK, EXIT_PIPE, EXIT_TIMEOUT,
+    build_parser,
 )
 
 log = logging.getLogger(__name__)
@@ -461,16 +462,23 @@ async def cmd_download(args: argparse.Namespace) -> int:
         job = session.store.get(args.id) or session.store.by_video_id(args.id) or \
             session.store.by_id_prefix(args.id)
         if job is not None and job.state is not JobState.COMPLETED and not job.result_url:
+            if not job.state.is_final:   # running, not failed: 6 said "the generation failed" (CLI pass)
+                raise CliError(f"Job {job.id[:8]} {state_words(job)}: it has no result yet. "
+                               f"`pixverse-desktop jobs --wait` follows it to the end; download it then.",
+                               EXIT_NOT_READY)
             raise CliError(f"Job {job.id[:8]} {state_words(job)}: there is no result to download"
                            + (f" ({job.message})" if job.message else "") + ".", EXIT_FAILED)
         video_id, url, prompt = (job.video_id, job.result_url, job.request.prompt) if job else (args.id, "", "")
         if not url:
             if not video_id:
                 raise CliError("That job has no video yet.", EXIT_INVALID)
-            video = await session.client.get_video(video_id)
+            video = await _video_for_download(session.client, video_id)
             url, prompt = video.url, prompt or video.prompt
+            if not url and not video.status.is_final:
+                raise CliError(f"The video is not finished yet ({video.status_label}): download it once it is "
+                               "COMPLETED.", EXIT_NOT_READY)
             if not url:
-                raise CliError(f"The video is not finished yet ({video.status_label}).", EXIT_FAILED)
+                raise CliError(f"The video has no result to download ({video.status_label}).", EXIT_FAILED)
         target_dir = args.dir or _library_dir()
         downloader = Downloader(session.http, target_dir)
         say(f"Downloading into {target_dir}…")
@@ -483,6 +491,20 @@ async def cmd_download(args: argparse.Namespace) -> int:
         await session.close()
     print(json.dumps({"path": str(path), "video_id": video_id}) if args.json else str(path))
     return EXIT_OK
+
+
+async def _video_for_download(client: PixverseClient, video_id: str) -> Video:
+    """GET /videos/{id} answers 404 for a video still being made (documented): the list, which shows
+    it, tells "not finished yet" from "no such video"; the service's own 404 text named GET /videos."""
+    try:
+        return await client.get_video(video_id)
+    except NotFound:
+        parsed = parse_video_id(video_id)
+        listed = await client.list_videos(parsed[1] if parsed else None)
+        match = next((v for v in listed if v.video_id == video_id), None)
+        if match is None:
+            raise CliError(f"No video {video_id} on this token's accounts.", EXIT_ERROR) from None
+        return match
 
 
 def _library_dir() -> str:

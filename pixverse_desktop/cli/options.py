@@ -11,7 +11,7 @@ COMMANDS = set(SUMMARIES)
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID, EXIT_AUTH, EXIT_CREDITS = 0, 1, 2, 3, 4
 EXIT_MODERATED, EXIT_FAILED, EXIT_BUSY, EXIT_NETWORK, EXIT_ACCOUNT, EXIT_TIMEOUT = 5, 6, 7, 8, 9, 10
-EXIT_IN_USE = 11
+EXIT_IN_USE, EXIT_NOT_READY = 11, 12
 EXIT_PIPE = 141   # what a shell reports for a command killed by SIGPIPE (`... | head`)
 
 EXIT_CODES_HELP = """exit codes:
@@ -27,6 +27,7 @@ EXIT_CODES_HELP = """exit codes:
   9  the PixVerse account has a pending error (596)
  10  gave up waiting (--timeout): a sent job keeps running, `jobs --wait` follows it
  11  the job journal is in use: the app or another command is running its jobs
+ 12  download: the job or video is not finished yet (nothing to download so far)
 """
 
 

@@ -223,6 +223,25 @@ def test_download_of_a_failed_job_says_so(sim_factory, run_cli, tmp_path):
     assert code == cli.EXIT_FAILED and f"Job {job_id[:8]} has failed: there is no result to download" in err
 
 
+def test_download_of_an_unfinished_job_or_video_says_not_yet(sim_factory, run_cli, tmp_path):
+    """Still running is not "the generation failed" (exit 6): its own code, and what to do instead."""
+    th = sim_factory(queue_seconds=60)
+    code, out, err = run_cli(th, "extend", "--video-id", first_video(th), "--prompt", "slow one", "--json")
+    assert code == cli.EXIT_OK, err
+    job = json.loads(out)
+    code, out, err = run_cli(th, "download", job["id"][:8], "--dir", str(tmp_path / "lib"))
+    assert code == cli.EXIT_NOT_READY and out == ""
+    assert f"Job {job['id'][:8]} is queued: it has no result yet" in err and "jobs --wait" in err
+    # by video ID with a journal that never saw the job: the service is asked
+    code, out, err = run_cli(th, "download", job["video_id"], "--dir", str(tmp_path / "lib"),
+                             data_dir=tmp_path / "other")
+    assert code == cli.EXIT_NOT_READY and "not finished yet (QUEUED)" in err and "GET /videos" not in err
+    assert not (tmp_path / "lib").exists() or not any((tmp_path / "lib").iterdir())
+    unknown = job["video_id"].rsplit(":", 1)[0] + ":999999"
+    code, _, err = run_cli(th, "download", unknown, "--dir", str(tmp_path / "lib"), data_dir=tmp_path / "other")
+    assert code == cli.EXIT_ERROR and f"No video {unknown}" in err
+
+
 def test_extend_from_a_file_with_several_accounts_needs_no_email(sim_factory, run_cli, tmp_path):
     th = sim_factory([AccountConfig("a@example.com", max_jobs=2, credits=100),
                       AccountConfig("b@example.com", max_jobs=2, credits=100)])
