@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QObject, QSize, QTimer
@@ -25,6 +26,24 @@ log = logging.getLogger(__name__)
 RECENT_UPLOADS = 12   # uploads kept across restarts (the service keeps uploaded files for reuse)
 FIRST_RUN_SIZE = QSize(1480, 920)
 SCREEN_SHARE = 0.92   # of the screen's free area at most: room for the title bar and the frame
+
+
+def _upload_details(entry: dict) -> dict:
+    """The card details saved with an upload (duration, size, when); absent or unreadable in the
+    uploads an older version saved, which then show without them."""
+    details: dict = {}
+    try:
+        details["local_seconds"] = max(0.0, float(entry.get("seconds") or 0))
+        width, height = entry.get("size") or (0, 0)
+        details["local_size"] = (max(0, int(width)), max(0, int(height)))
+    except (TypeError, ValueError):
+        details.pop("local_seconds", None)
+    try:
+        when = datetime.fromisoformat(str(entry["uploaded_at"])) if entry.get("uploaded_at") else None
+        details["uploaded_at"] = when if when is None or when.tzinfo else None
+    except ValueError:
+        pass
+    return details
 
 
 def within_screen(size: QSize, screen) -> QSize:
@@ -116,7 +135,8 @@ class WindowStateKeeper(QObject):
             thumbnail = str(entry.get("thumbnail") or "")
             self.window.video_model.add_upload(SourceItem(
                 key="upload:" + str(entry["upload_path"]), upload_path=str(entry["upload_path"]),
-                local_file=str(entry["local_file"]), thumbnail=thumbnail if os.path.isfile(thumbnail) else ""))
+                local_file=str(entry["local_file"]), thumbnail=thumbnail if os.path.isfile(thumbnail) else "",
+                **_upload_details(entry)))
             restored += 1
         return restored
 
@@ -153,7 +173,9 @@ class WindowStateKeeper(QObject):
         source = w.form.source
         if source is not None and source.key:
             s.set_state("source", source.key)
-        uploads = [{"upload_path": i.upload_path, "local_file": i.local_file, "thumbnail": i.thumbnail}
+        uploads = [{"upload_path": i.upload_path, "local_file": i.local_file, "thumbnail": i.thumbnail,
+                    "seconds": i.local_seconds, "size": list(i.local_size),
+                    "uploaded_at": i.uploaded_at.isoformat() if i.uploaded_at else None}
                    for i in w.video_model.uploads()[:RECENT_UPLOADS]]
         s.set_state("uploads", json.dumps(uploads))
         s.sync()

@@ -55,12 +55,30 @@ class SourceItem:
     upload_path: str = ""     # POST /files path: the extend source (video_path)
     local_file: str = ""      # the file on this computer (played directly, first frame as thumbnail)
     thumbnail: str = ""
+    # What the card of an upload shows where a video's shows the service's fields (from the probe).
+    local_seconds: float = 0.0
+    local_size: tuple[int, int] = (0, 0)
+    uploaded_at: datetime | None = None
 
     @property
     def title(self) -> str:
         if self.video is not None:
             return self.video.prompt or self.video.video_id
         return self.local_file.rsplit("/", 1)[-1]
+
+    @property
+    def duration(self) -> float:
+        return (self.video.video_duration or self.video.duration) if self.video is not None else self.local_seconds
+
+    @property
+    def resolution(self) -> str:
+        if self.video is not None:
+            return self.video.resolution
+        return "{}×{}".format(*self.local_size) if all(self.local_size) else ""
+
+    @property
+    def created_at(self) -> datetime | None:
+        return self.video.created_at if self.video is not None else self.uploaded_at
 
     @property
     def play_url(self) -> str:
@@ -160,11 +178,11 @@ class VideoListModel(QAbstractListModel):
             shaped = self.thumbnails.cached_tile(item.thumbnail) if self.thumbnails and item.thumbnail else None
             return shaped if shaped is not None else self._thumbnail(item)
         if role == self.DurationRole:
-            return (video.video_duration or video.duration) if video is not None else 0
+            return item.duration
         if role == self.ResolutionRole:
-            return video.resolution if video is not None else ""
+            return item.resolution
         if role == self.CreatedRole:
-            return video.created_at if video is not None else None
+            return item.created_at
         return None
 
     def roleNames(self):
@@ -361,10 +379,8 @@ class VideoListModel(QAbstractListModel):
             video = item.video
             group = status_group(video.status) if video is not None else "UPLOAD"
             label = self._badge_word(video)
-            duration = (video.video_duration or video.duration) if video is not None else 0
-            meta = " · ".join(p for p in ((video.resolution if video is not None else ""),
-                                          created_text(video.created_at if video is not None else None)) if p)
-            tile = TileText(item, item.title, group, label or group, f"{duration}s" if duration else "", meta)
+            meta = " · ".join(p for p in (item.resolution, created_text(item.created_at)) if p)
+            tile = TileText(item, item.title, group, label or group, seconds_text(item.duration), meta)
             if len(self._tiles) > 4 * len(self._items) + 64:
                 self._tiles.clear()   # keys of rows that are gone
             self._tiles[item.key] = tile
@@ -396,6 +412,13 @@ class VideoListModel(QAbstractListModel):
                 if row >= 0:
                     idx = self.index(row)
                     self.dataChanged.emit(idx, idx, [self.ThumbnailRole, self.TileImageRole])
+
+
+def seconds_text(value: float) -> str:
+    """"5s" for the service's whole seconds; a local file to a tenth ("3.5s"; 4.96 s reads "5s")."""
+    if not value or value <= 0:
+        return ""
+    return f"{value:.1f}".removesuffix(".0") + "s"
 
 
 def created_text(value: datetime | None) -> str:

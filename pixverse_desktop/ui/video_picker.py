@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Awaitable, Callable
 
@@ -384,7 +385,10 @@ class VideoPicker(QWidget):
             self._say(self.tr("Could not read %s: %s") % (name, exc.strerror or exc), True)
             return
         item = SourceItem(key="upload:" + result.path, upload_path=result.path, local_file=str(path),
-                          thumbnail=preview.thumbnail if preview else "")
+                          thumbnail=preview.thumbnail if preview else "",
+                          local_seconds=preview.duration if preview else 0.0,
+                          local_size=(preview.width, preview.height) if preview else (0, 0),
+                          uploaded_at=datetime.now(timezone.utc))
         row = self.model.add_upload(item)
         self._say(self.tr("Uploaded %s: it is now a source you can extend.") % name)
         self.select_row(self.proxy.mapFromSource(self.model.index(row)).row())

@@ -1954,7 +1954,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+105"/>
+        <location line="+123"/>
         <source>Uploaded file: %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1972,7 +1972,7 @@
 <context>
     <name>VideoPicker</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/video_picker.py" line="+66"/>
+        <location filename="../../pixverse_desktop/ui/video_picker.py" line="+67"/>
         <source>Your videos</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2174,7 +2174,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
         <source>Uploaded %s: it is now a source you can extend.</source>
         <translation type="unfinished"></translation>
     </message>

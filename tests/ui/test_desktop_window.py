@@ -322,6 +322,8 @@ def test_recent_uploads_are_sources_again_after_a_restart(start_app, sim_thread,
     restored = w2.video_model.uploads()
     assert [i.local_file for i in restored] == [str(kept)]
     assert restored[0].upload_path == kept_item.upload_path
+    assert (restored[0].local_seconds, restored[0].local_size, restored[0].uploaded_at) == \
+        (kept_item.local_seconds, (160, 96), kept_item.uploaded_at) and kept_item.local_seconds > 0
     assert w2.video_model.rowCount() > len(restored)   # and the service's videos below them, loaded too
     assert w2.form.source is not None and w2.form.source.key == kept_item.key   # the last source, too
     w2.form.prompt.setPlainText("Continue the uploaded shot")

@@ -266,3 +266,22 @@ def test_a_refresh_while_a_fault_is_waited_out_starts_without_it(qapp, aio):
     assert model.loading and model.retrying is None
     aio.run(model.wait_idle())
     assert model.rowCount() == 5 and model.last_error is None
+
+
+def test_saved_upload_details_tolerate_older_and_damaged_entries():
+    """Uploads saved by an older version have no card details; damaged ones must not stop the start."""
+    from datetime import datetime, timezone
+
+    from pixverse_desktop.ui.state_restore import _upload_details
+    from pixverse_desktop.ui.video_list_model import seconds_text
+
+    when = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
+    assert _upload_details({"seconds": 4.96, "size": [1280, 720], "uploaded_at": when.isoformat()}) == \
+        {"local_seconds": 4.96, "local_size": (1280, 720), "uploaded_at": when}
+    assert _upload_details({}) == {"local_seconds": 0.0, "local_size": (0, 0), "uploaded_at": None}
+    assert _upload_details({"seconds": "x", "size": "junk", "uploaded_at": "yesterday"}) == {}
+    assert _upload_details({"uploaded_at": "2026-11-30T12:00:00"})["uploaded_at"] is None   # no zone: not guessed
+    item = SourceItem(key="upload:/f", upload_path="/f", local_file="/c.mp4", **_upload_details(
+        {"seconds": 4.96, "size": [1280, 720], "uploaded_at": when.isoformat()}))
+    assert (item.duration, item.resolution, item.created_at) == (4.96, "1280×720", when)
+    assert [seconds_text(v) for v in (0, 0.4, 3.5, 4.96, 8)] == ["", "0.4s", "3.5s", "5s", "8s"]

@@ -12,6 +12,7 @@ from PySide6.QtTest import QTest
 from keyring.backend import KeyringBackend
 
 from pixverse_desktop.jobs.models import JobState
+from pixverse_desktop.ui.video_list_model import VideoListModel
 
 from .conftest import make_mp4
 
@@ -144,6 +145,8 @@ def test_upload_local_video_becomes_source(start_app, aio, tmp_path):
     item = w.video_model.item(0)
     assert item.upload_path and item.local_file == str(clip)
     assert item.thumbnail and w.form.source == item
+    tile = w.video_model.data(w.video_model.index(0), VideoListModel.TileRole)   # its card says what it is
+    assert (tile.label, tile.duration) == ("UPLOADED", "1s") and tile.meta.startswith("160×96 · 20")
     assert w.form.request().video_path == item.upload_path and w.form.request().video_id is None
     assert w.player.current_source == str(clip)
     w.form.prompt.setPlainText("Continue the shot")
