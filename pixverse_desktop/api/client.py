@@ -82,7 +82,7 @@ class PixverseClient:
                                                content=body, headers=headers, **kwargs)
             raw = response.content
         except httpx.HTTPError as exc:
-            log.info("%s %s failed: %s", method, path, type(exc).__name__)
+            log.info("%s %s failed: %s: %s", method, path, type(exc).__name__, exc)   # why, too (CLI pass)
             raise error_from_transport(exc) from None
         if response.status_code >= 300:
             log.info("%s %s -> %s", method, path, response.status_code)

@@ -63,6 +63,18 @@ class Unauthorized(ApiError):
         return f"{self.title}. Enter a valid token (Settings → API token); get one at {TOKEN_HELP_URL}."
 
 
+class CertificateStoreUnusable(ApiError):
+    """The certificates that https connections are checked against could not be loaded: a setting of
+    this computer to correct, not a passing fault, so nothing retries it; nothing was sent."""
+
+    title = "Secure connections cannot be made: the certificate store could not be loaded"
+
+    @property
+    def user_message(self) -> str:
+        return (f"{self.title} ({self.server_message}). Correct or unset SSL_CERT_FILE / SSL_CERT_DIR, "
+                "then try again.")
+
+
 class BadAddress(ApiError):
     """The address itself cannot be used (not an http:// or https:// URL): a setting to correct, not a
     passing fault, so nothing retries it."""
@@ -246,10 +258,13 @@ def error_from_response(status: int, body: bytes, retry_after: str | None = None
 
 
 def error_from_transport(exc: BaseException) -> ApiError:
-    """Timeouts, refused or reset connections, protocol errors; an address httpx cannot use at all."""
+    """Timeouts, refused or reset connections, protocol errors; an address httpx cannot use at all; no
+    certificate store for https (api.transport.CertificateStoreError)."""
     name = type(exc).__name__
     if name in ("UnsupportedProtocol", "InvalidURL"):
         return BadAddress(str(exc))
+    if name == "CertificateStoreError":
+        return CertificateStoreUnusable(str(exc))
     if "Connect" in name:
         error = Transient("could not connect")
         error.may_have_arrived = False

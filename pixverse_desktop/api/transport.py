@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
+import os
 import ssl
 import threading
 from pathlib import Path
@@ -109,6 +110,10 @@ def make_http_client(timeout: float = 30.0, plain_http_only: bool = False) -> ht
     )
 
 
+class CertificateStoreError(httpx.TransportError):
+    """An https request while the certificate store could not be loaded (api.errors maps it by name)."""
+
+
 class TLSWhenNeeded(httpx.AsyncBaseTransport):
     """The HTTP transport, made at the first request, with a certificate store a thread loaded since.
 
@@ -116,14 +121,22 @@ class TLSWhenNeeded(httpx.AsyncBaseTransport):
     of CPU, most of it inside OpenSSL, which lets go of the GIL. Loaded where the client was made, it
     held up the window's first frame by that much in real mode; the demo never paid it (bench_startup,
     "real mode"). A thread now loads it from the moment the client is made while the window is built;
-    the first request waits for it only if it is not loaded yet."""
+    the first request waits for it only if it is not loaded yet.
+
+    A store that cannot be loaded (SSL_CERT_FILE naming a missing or broken file) stops https requests
+    only, with an error naming the file; before, it stopped the app's start, and plain http (a local
+    simulator) has no use for it."""
 
     def __init__(self, make: Callable[[ssl.SSLContext], httpx.AsyncBaseTransport],
                  load: Callable[[], ssl.SSLContext] = httpx.create_ssl_context) -> None:
         self._make = make
         self._inner: httpx.AsyncBaseTransport | None = None
+        self._broken = ""   # why the store could not be loaded
         self._context: concurrent.futures.Future[ssl.SSLContext] = concurrent.futures.Future()
-        threading.Thread(target=self._load, args=(load,), name="tls-store", daemon=True).start()
+        # Not a daemon: a command that ended before its first request finalised the interpreter while
+        # the thread was inside OpenSSL, and crashed on exit (SIGSEGV, 3 runs in 10; CLI pass).
+        self._thread = threading.Thread(target=self._load, args=(load,), name="tls-store")
+        self._thread.start()
 
     def _load(self, load: Callable[[], ssl.SSLContext]) -> None:
         try:
@@ -135,19 +148,37 @@ class TLSWhenNeeded(httpx.AsyncBaseTransport):
         """The loaded context (waits for the thread; tests)."""
         return self._context.result(timeout)
 
+    async def _loaded_context(self) -> ssl.SSLContext:
+        try:
+            return await asyncio.wrap_future(self._context)
+        except Exception as exc:  # noqa: BLE001 - OSError, ssl.SSLError, ValueError: whatever stops the load
+            self._broken = _store_problem(exc)
+            log.error("secure (https) connections cannot be made: the certificate store could not be loaded "
+                      "(%s)", self._broken)
+            return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)   # trusts nothing; https is refused before it
+
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self._inner is None:
-            try:
-                context = await asyncio.wrap_future(self._context)
-            except (OSError, ValueError, ssl.SSLError) as exc:
-                # A broken SSL_CERT_FILE, say: every request fails to connect, and the log says why.
-                log.error("the certificate store could not be loaded: %s", exc)
-                raise httpx.ConnectError(f"the certificate store could not be loaded: {exc}",
-                                         request=request) from exc
+            context = await self._loaded_context()
             if self._inner is None:   # a request that waited beside this one may have made it
                 self._inner = self._make(context)
+        if self._broken and request.url.scheme == "https":
+            raise CertificateStoreError(self._broken, request=request)
         return await self._inner.handle_async_request(request)
 
     async def aclose(self) -> None:
+        if not self._context.done():   # not left inside OpenSSL as the process ends (see __init__)
+            try:
+                await asyncio.wrap_future(self._context)
+            except Exception:  # noqa: BLE001 - said by the request that needed it; nothing to close
+                pass
         if self._inner is not None:
             await self._inner.aclose()
+
+
+def _store_problem(exc: BaseException) -> str:
+    """"SSL_CERT_FILE /etc/x.pem: No such file or directory": ssl's own error names no file."""
+    source = next((f"{name} {os.environ[name]}" for name in ("SSL_CERT_FILE", "SSL_CERT_DIR")
+                   if os.environ.get(name)), "the certifi bundle")
+    reason = (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)) or type(exc).__name__
+    return f"{source}: {reason}"
