@@ -14,12 +14,13 @@ import logging
 import os
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from pixverse_desktop.api import (
-    AccountPendingError, ApiError, BadAddress, Busy, ExtendRequest, InsufficientCredits, InvalidInput, Moderated,
-    NotFound, PixverseClient, Transient, Unauthorized, api_base_from_env, make_http_client,
+    AccountPendingError, ApiError, BadAddress, BadRequest, Busy, ExtendRequest, InsufficientCredits, InvalidInput,
+    Moderated, NotFound, PixverseClient, Transient, Unauthorized, api_base_from_env, make_http_client,
 )
 from pixverse_desktop.api.schemas import Video, parse_video_id
 from pixverse_desktop import __version__
@@ -381,7 +382,7 @@ async def cmd_videos(args: argparse.Namespace) -> int:
     try:
         for attempt in range(1, VIDEOS_TRIES + 1):
             try:
-                videos = await session.client.all_videos(args.email)
+                videos = await _videos_of(session.client, args.email)
                 break
             except Transient as exc:
                 if attempt == VIDEOS_TRIES:
@@ -393,6 +394,19 @@ async def cmd_videos(args: argparse.Namespace) -> int:
     print_list(args, videos, video_json, ("VIDEO_ID", "STATUS", "DURATION", "PROMPT"),
                lambda v: (v.video_id, v.status_label, f"{v.video_duration or v.duration}s", v.prompt[:60]))
     return EXIT_OK
+
+
+async def _videos_of(client: PixverseClient, email: str | None) -> list[Video]:
+    """One account's videos, or every account's, newest first, as `--help` promises: GET /videos needs
+    an email once the token has several accounts, and without one it was refused (CLI pass)."""
+    if email:
+        return await client.all_videos(email)
+    accounts = await client.accounts()
+    if len(accounts) < 2:
+        return await client.all_videos(None)
+    lists = await asyncio.gather(*(client.all_videos(a.email) for a in accounts))
+    oldest = datetime.min.replace(tzinfo=timezone.utc)
+    return sorted((v for videos in lists for v in videos), key=lambda v: v.created_at or oldest, reverse=True)
 
 
 async def cmd_jobs(args: argparse.Namespace) -> int:
@@ -466,8 +480,13 @@ async def cmd_download(args: argparse.Namespace) -> int:
                 raise CliError(f"Job {job.id[:8]} {state_words(job)}: it has no result yet. "
                                f"`pixverse-desktop jobs --wait` follows it to the end; download it then.",
                                EXIT_NOT_READY)
+            # As `extend` ends for the same job (moderation 5, not 6), and one full stop, not "again.)."
             raise CliError(f"Job {job.id[:8]} {state_words(job)}: there is no result to download"
-                           + (f" ({job.message})" if job.message else "") + ".", EXIT_FAILED)
+                           + (f" ({job.message.rstrip('.')})" if job.message else "") + ".",
+                           exit_code_for_job(job) or EXIT_FAILED)
+        if job is None and parse_video_id(args.id) is None:   # the service's answer named "email" (CLI pass)
+            raise CliError(f"“{args.id}” is neither a job of this journal (`pixverse-desktop jobs` lists them) "
+                           "nor a video ID (user:…-pixverse:…-video:…).", EXIT_INVALID)
         video_id, url, prompt = (job.video_id, job.result_url, job.request.prompt) if job else (args.id, "", "")
         if not url:
             if not video_id:
@@ -495,11 +514,15 @@ async def cmd_download(args: argparse.Namespace) -> int:
 
 async def _video_for_download(client: PixverseClient, video_id: str) -> Video:
     """GET /videos/{id} answers 404 for a video still being made (documented): the list, which shows
-    it, tells "not finished yet" from "no such video"; the service's own 404 text named GET /videos."""
+    it, tells "not finished yet" from "no such video"; the service's own 404 text named GET /videos,
+    and for an account the token lacks its 400 told the creator to configure one (CLI pass)."""
+    parsed = parse_video_id(video_id)
     try:
         return await client.get_video(video_id)
-    except NotFound:
-        parsed = parse_video_id(video_id)
+    except (NotFound, BadRequest):
+        if parsed and parsed[1] not in {a.email for a in await client.accounts()}:
+            raise CliError(f"No video {video_id}: {parsed[1]} is not an account of this token.",
+                           EXIT_INVALID) from None
         listed = await client.list_videos(parsed[1] if parsed else None)
         match = next((v for v in listed if v.video_id == video_id), None)
         if match is None:

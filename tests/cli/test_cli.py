@@ -146,7 +146,7 @@ def test_videos_lists_every_page(sim_factory, run_cli):
     code, out, _ = run_cli(th, "videos", "--json")
     videos = json.loads(out)
     assert code == 0 and len(videos) == 95 and len({v["video_id"] for v in videos}) == 95
-    assert th.call(lambda: len(th.sim.state.requests)) == 3  # 40 + 40 + 15
+    assert th.call(lambda: len(th.sim.state.requests)) == 4  # the accounts, then 40 + 40 + 15
 
 
 def test_download_by_video_id_is_byte_identical(sim_factory, run_cli, tmp_path):
@@ -216,11 +216,37 @@ def test_download_takes_the_short_ids_that_jobs_prints(sim_factory, run_cli, tmp
 
 def test_download_of_a_failed_job_says_so(sim_factory, run_cli, tmp_path):
     th = sim_factory()
-    code, out, _ = run_cli(th, "extend", "--video-id", first_video(th), "--prompt", "forbidden", "--wait",
-                           "--json", "--poll-min", "0.05")
+    extend_code, out, _ = run_cli(th, "extend", "--video-id", first_video(th), "--prompt", "forbidden", "--wait",
+                                  "--json", "--poll-min", "0.05")
     job_id = json.loads(out)["id"]
     code, _, err = run_cli(th, "download", job_id[:8], "--dir", str(tmp_path / "lib"))
-    assert code == cli.EXIT_FAILED and f"Job {job_id[:8]} has failed: there is no result to download" in err
+    assert f"Job {job_id[:8]} has failed: there is no result to download" in err
+    assert code == extend_code == cli.EXIT_MODERATED            # as `extend` said of it, not 6
+    assert ".)." not in err and err.rstrip().endswith(").")
+
+
+def test_download_of_what_is_no_job_nor_video_says_so_in_plain_words(sim_factory, run_cli, tmp_path):
+    th = sim_factory([AccountConfig("a@example.com", max_jobs=2, credits=100),
+                      AccountConfig("b@example.com", max_jobs=2, credits=100)])
+    for made_up in ("nonsense123", "310000008"):
+        code, _, err = run_cli(th, "download", made_up, "--dir", str(tmp_path / "lib"))
+        assert code == cli.EXIT_INVALID and "neither a job of this journal" in err and "email" not in err
+    stranger = "user:1-pixverse:nobody@example.com-video:1"
+    code, _, err = run_cli(th, "download", stranger, "--dir", str(tmp_path / "lib"))
+    assert code == cli.EXIT_INVALID and "nobody@example.com is not an account of this token" in err
+    assert "POST /accounts" not in err
+
+
+def test_videos_without_email_lists_every_account(sim_factory, run_cli):
+    """`--help` says "default: every account"; with two the service wants an email for GET /videos."""
+    th = sim_factory([AccountConfig("a@example.com", max_jobs=2, credits=100),
+                      AccountConfig("b@example.com", max_jobs=2, credits=100)])
+    code, out, err = run_cli(th, "videos", "--json")
+    assert code == cli.EXIT_OK, err
+    listed = json.loads(out)
+    assert {v["video_id"].split("-pixverse:")[1].split("-video:")[0] for v in listed} == \
+        {"a@example.com", "b@example.com"} and len(listed) == 4
+    assert [v["created_at"] for v in listed] == sorted((v["created_at"] for v in listed), reverse=True)
 
 
 def test_download_of_an_unfinished_job_or_video_says_not_yet(sim_factory, run_cli, tmp_path):
