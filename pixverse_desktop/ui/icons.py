@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QObject, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPainterPath, QPalette, QPen, QPixmap,
     QPolygonF,
@@ -89,6 +89,31 @@ def _draw(name: str, p: QPainter, color: QColor) -> None:
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(color)
         p.drawPolygon(_polygon((12, 4), (16, 7), (12, 10)))
+    elif name in ("back", "forward", "up"):
+        p.translate(12, 12)
+        p.rotate({"back": 0, "forward": 180, "up": 90}[name])
+        p.translate(-12, -12)
+        p.setPen(stroke)
+        p.drawLine(QPointF(9, 12), QPointF(19, 12))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.drawPolygon(_polygon((4.5, 12), (11, 5.5), (11, 18.5)))
+    elif name == "new_folder":
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setPen(stroke)
+        p.drawPolygon(_polygon((3, 6), (9, 6), (11, 8.5), (21, 8.5), (21, 19), (3, 19)))
+        p.drawLine(QPointF(12, 11), QPointF(12, 16.5))
+        p.drawLine(QPointF(9.25, 13.75), QPointF(14.75, 13.75))
+    elif name == "list_view":
+        for y in (6.5, 12, 17.5):
+            p.drawRoundedRect(QRectF(3.5, y - 1.4, 2.8, 2.8), 0.6, 0.6)
+            p.drawRoundedRect(QRectF(8.5, y - 1, 12, 2), 0.8, 0.8)
+    elif name == "detail_view":
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setPen(stroke)
+        p.drawRoundedRect(QRectF(3.5, 4.5, 17, 15), 1.5, 1.5)
+        p.drawLine(QPointF(3.5, 9.5), QPointF(20.5, 9.5))
+        p.drawLine(QPointF(3.5, 14.5), QPointF(20.5, 14.5))
+        p.drawLine(QPointF(9.5, 4.5), QPointF(9.5, 19.5))
     else:  # pragma: no cover - a typo in a glyph name shows as a box rather than nothing
         p.drawRect(QRectF(6, 6, 12, 12))
 
@@ -130,5 +155,26 @@ class GlyphEngine(QIconEngine):
 
 
 def glyph(name: str) -> QIcon:
-    """``play``, ``pause``, ``frame_back``, ``frame_next``, ``volume``, ``muted``, ``refresh``, ``loop``."""
+    """``play``, ``pause``, ``frame_back``, ``frame_next``, ``volume``, ``muted``, ``refresh``, ``loop``;
+    ``back``, ``forward``, ``up``, ``new_folder``, ``list_view``, ``detail_view`` (the file dialog's)."""
     return QIcon(GlyphEngine(name))
+
+
+_FILE_DIALOG_BUTTONS = {"backButton": "back", "forwardButton": "forward", "toParentButton": "up",
+                        "newFolderButton": "new_folder", "listModeButton": "list_view",
+                        "detailModeButton": "detail_view"}
+
+
+def legible_file_dialog(dialog: QObject) -> None:
+    """Qt's own file dialog, used where the desktop offers none, draws its navigation buttons with
+    Fusion's fixed dark pixmaps: on the dark palette they vanished (new-user pass). Call it once the
+    dialog is open (its widgets exist then); a desktop's native dialog has none of them to change."""
+    from PySide6.QtWidgets import QAbstractButton   # first use: dialogs only, not the start-up
+
+    for button in dialog.findChildren(QAbstractButton):
+        name = _FILE_DIALOG_BUTTONS.get(button.objectName())
+        if name is not None:
+            button.setIcon(glyph(name))
+            # The app's tool-button padding (8 px each side) left these 22 px buttons ~6 px for the icon.
+            button.setStyleSheet("QToolButton { padding: 2px; }")
+            button.setMinimumSize(26, 26)

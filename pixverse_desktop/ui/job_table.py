@@ -19,6 +19,7 @@ from pixverse_desktop.jobs.downloads import result_file_name
 from pixverse_desktop.jobs.models import Job, JobState
 
 from . import shortcuts
+from .icons import legible_file_dialog
 from .job_delegates import ProgressDelegate, StatusDelegate
 from .job_table_model import COLUMNS, JobTableModel
 from .theme import OpaqueViewport
@@ -281,6 +282,7 @@ class JobTable(QWidget):
         dialog.fileSelected.connect(lambda target, job_id=job.id: self._save_chosen(job_id, target))
         self._save_dialog = dialog
         dialog.open()
+        legible_file_dialog(dialog)
 
     def _save_chosen(self, job_id: str, target: str) -> None:
         job = self.model.job(job_id)   # the job the dialog was opened for, whatever is selected now

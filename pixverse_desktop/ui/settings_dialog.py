@@ -23,6 +23,7 @@ from pixverse_desktop.api.validate import FAST_MOTION_RULE
 from pixverse_desktop.storage.settings import OPTIONS, Settings
 
 from .field_errors import error_label
+from .icons import legible_file_dialog
 from .presets import PresetsPage, PresetStore
 from .token_dialog import TokenDialog
 from .token_manager import TokenManager
@@ -274,6 +275,7 @@ class SettingsDialog(QDialog):
         dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
         dialog.fileSelected.connect(lambda folder: folder and self.library.setText(folder))
         dialog.open()   # not exec(): no nested event loop under qasync
+        legible_file_dialog(dialog)
 
     def values(self) -> dict:
         return {

@@ -21,6 +21,7 @@ class Colors:
     border: str
     card: str
     dark: bool
+    frame: str = ""   # group frames: on the dark tab pages the border colour vanished (new-user pass)
 
     @property
     def accent(self) -> str:
@@ -28,9 +29,9 @@ class Colors:
 
 
 LIGHT = Colors(window="#f4f4f8", base="#ffffff", alt="#f7f7fb", text="#1d1d26", muted="#6b6b7b",
-               border="#dcdce6", card="#ffffff", dark=False)
+               border="#dcdce6", card="#ffffff", dark=False, frame="#cfcfdc")
 DARK = Colors(window="#17171d", base="#1f1f27", alt="#23232c", text="#ececf3", muted="#9a9aab",
-              border="#33333f", card="#22222b", dark=True)
+              border="#33333f", card="#22222b", dark=True, frame="#4c4c5c")
 
 # Status badge colours, shared by the picker and the job table.
 STATUS_COLORS = {
@@ -126,8 +127,8 @@ def _style_sheet(c: Colors) -> str:
     QSlider::groove:horizontal {{ height: 4px; background: {c.border}; border-radius: 2px; }}
     QSlider::sub-page:horizontal {{ background: {c.accent}; border-radius: 2px; }}
     QSlider::handle:horizontal {{ background: {c.accent}; width: 12px; margin: -5px 0; border-radius: 6px; }}
-    QGroupBox {{ border: 1px solid {c.border}; border-radius: 8px; margin-top: 10px; padding-top: 6px; }}
-    QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color: {c.muted}; }}
+    QGroupBox {{ border: 1px solid {c.frame or c.border}; border-radius: 8px; margin-top: 12px; padding-top: 8px; }}
+    QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color: {c.text}; font-weight: 600; }}
     QScrollArea {{ border: none; background: transparent; }}
     QStatusBar {{ color: {c.muted}; }}
     QMenu {{ background: {c.card}; border: 1px solid {c.border}; border-radius: 8px; padding: 5px; }}

@@ -19,7 +19,7 @@ from pixverse_desktop.api.errors import ApiError, ErrorKind, Transient
 from pixverse_desktop.api.schemas import UploadResult
 from pixverse_desktop.api.validate import VIDEO_UPLOAD_TYPES, UPLOAD_TYPES
 
-from .icons import glyph
+from .icons import glyph, legible_file_dialog
 from .theme import OpaqueViewport
 from .video_delegate import TILE, VideoDelegate
 from .video_filter_proxy import VideoFilterProxy
@@ -302,6 +302,7 @@ class VideoPicker(QWidget):
         dialog.fileSelected.connect(self._file_chosen)
         self._file_dialog = dialog
         dialog.open()
+        legible_file_dialog(dialog)
         return dialog
 
     def _file_chosen(self, path: str) -> None:

@@ -527,7 +527,7 @@
 <context>
     <name>JobTable</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/job_table.py" line="+43"/>
+        <location filename="../../pixverse_desktop/ui/job_table.py" line="+44"/>
         <location line="+45"/>
         <source>Jobs</source>
         <translation type="unfinished"></translation>
@@ -633,7 +633,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+36"/>
         <source>Could not save the video: %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1154,7 +1154,7 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/settings_dialog.py" line="+62"/>
+        <location filename="../../pixverse_desktop/ui/settings_dialog.py" line="+63"/>
         <location line="+1"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
@@ -1474,7 +1474,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+45"/>
         <source>This folder cannot be made: %s.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2139,7 +2139,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>An upload is already running; wait for it or cancel it.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -265,6 +265,28 @@ def test_glyphs_follow_the_palette_and_scale_for_high_dpi(qapp, light):
     assert not app_icon().isNull() and QSize(256, 256) in app_icon().availableSizes()
 
 
+def test_qt_file_dialog_buttons_are_legible_on_the_dark_theme(qtbot, qapp, light):
+    """Qt's own file dialog (no desktop one here) drew its navigation buttons in Fusion's dark pixmaps,
+    invisible on the dark palette, and the app's padding squeezed them to a few pixels."""
+    from PySide6.QtWidgets import QFileDialog, QToolButton
+
+    from pixverse_desktop.ui.icons import legible_file_dialog
+
+    theme.apply_theme(qapp, "dark")
+    dialog = QFileDialog(None, "Add a local video")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    buttons = {b.objectName(): b for b in dialog.findChildren(QToolButton)}
+    assert _ink(buttons["toParentButton"].icon()).lightness() < 120      # before: Fusion's dark pixmap
+    legible_file_dialog(dialog)
+    for name in ("backButton", "forwardButton", "toParentButton", "newFolderButton", "listModeButton",
+                 "detailModeButton"):
+        assert _ink(buttons[name].icon()).lightness() > 180, name
+        assert buttons[name].minimumWidth() >= 26
+    theme.apply_theme(qapp, "light")
+
+
 # -- i18n, logging, arguments ---------------------------------------------------------------------
 
 def test_ts_template_is_valid_and_has_the_ui_strings():
