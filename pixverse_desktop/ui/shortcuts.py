@@ -34,6 +34,9 @@ GROUPS = {
     "presets": QT_TRANSLATE_NOOP("Shortcuts", "Presets list (Settings → Presets)"),
 }
 
+# Groups whose actions a dialog makes when it opens (Settings → Presets), not the main window.
+IN_DIALOGS = frozenset({"presets"})
+
 _LOCAL = Qt.ShortcutContext.WidgetWithChildrenShortcut
 
 SHORTCUTS: tuple[Shortcut, ...] = (
@@ -134,8 +137,8 @@ class KeysForControls(QObject):
     """Lets a focused control keep the plain keys it needs although a window shortcut uses them.
 
     Space plays/pauses and M, L, C, "[", "]", "," and "." drive the player from anywhere, but a focused button or
-    check box needs Space to be pressed, and a combo box or list needs letters to jump to an item. A
-    list keeps letters and digits only: "[", "]", "," and "." jump to nothing there, and a click on a
+    check box needs Space to be pressed, and a combo box or list needs letters to jump to an item
+    (except a list whose "typeAhead" property is False). A list keeps letters and digits only: "[", "]", "," and "." jump to nothing there, and a click on a
     video leaves the focus in its list, where they did nothing at all (new-user pass). (Text fields
     already claim printable keys themselves.)
 
@@ -157,12 +160,20 @@ class KeysForControls(QObject):
             new.installEventFilter(self)   # again on each focus: Qt keeps one filter of a kind
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and \
-                event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
-            space = event.key() == Qt.Key.Key_Space
-            printable = bool(event.text()) and event.text().isprintable() and not space
-            if (space and isinstance(obj, (QAbstractButton, QComboBox))) or \
-                    (printable and isinstance(obj, QComboBox)) or \
-                    (event.text().isalnum() and isinstance(obj, QAbstractItemView)):
-                event.accept()   # the control takes the key; the shortcut does not fire
+        plain = event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) and \
+            event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier)
+        if not plain:
+            return False
+        # A list marked typeAhead=False (the video list, where jumping to the video whose title starts
+        # with the letter chose another source unasked: "C" meant compare; new-user pass) leaves
+        # letters to the shortcuts, and those without one to nothing.
+        jumps = obj.property("typeAhead") is not False
+        if event.type() == QEvent.Type.KeyPress:
+            return not jumps and event.text().isalnum() and isinstance(obj, QAbstractItemView)
+        space = event.key() == Qt.Key.Key_Space
+        printable = bool(event.text()) and event.text().isprintable() and not space
+        if (space and isinstance(obj, (QAbstractButton, QComboBox))) or \
+                (printable and isinstance(obj, QComboBox)) or \
+                (jumps and event.text().isalnum() and isinstance(obj, QAbstractItemView)):
+            event.accept()   # the control takes the key; the shortcut does not fire
         return False

@@ -189,7 +189,8 @@ class VideoDelegate(QStyledItemDelegate):
             image = None
         state = option.state
         selected = bool(state & QStyle.StateFlag.State_Selected)
-        hovered = bool(state & QStyle.StateFlag.State_MouseOver)
+        # The keyboard cursor, shown while the list has the focus (nothing showed where arrows start)
+        hovered = bool(state & (QStyle.StateFlag.State_MouseOver | QStyle.StateFlag.State_HasFocus))
         palette = option.palette
         ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
         key = (tile.item.key, tile.title, tile.group, tile.label, tile.duration, tile.meta,

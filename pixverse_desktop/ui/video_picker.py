@@ -98,6 +98,7 @@ class VideoPicker(QWidget):
         self.view = QListView()
         OpaqueViewport(self.view)   # repaints without the frame behind (see theme.py)
         self.view.setAccessibleName(self.tr("Videos"))
+        self.view.setProperty("typeAhead", False)   # a letter must not choose another source (shortcuts.py)
         self.view.setModel(self.proxy)
         self.view.setItemDelegate(VideoDelegate(self.view))
         self.view.setViewMode(QListView.ViewMode.IconMode)
@@ -282,6 +283,13 @@ class VideoPicker(QWidget):
 
     def select_row(self, row: int) -> None:
         self.view.setCurrentIndex(self.proxy.index(row, 0))
+
+    def choose_current(self) -> None:
+        """Enter on the video under the keyboard cursor chooses it (it went on to the prompt with no
+        video chosen when the cursor had only been put there by the focus; new-user pass)."""
+        current = self.view.currentIndex()
+        if current.isValid() and not self.view.selectionModel().isSelected(current):
+            self.view.setCurrentIndex(current)   # selects it too (single selection)
 
     # -- uploads --------------------------------------------------------------------------------
 

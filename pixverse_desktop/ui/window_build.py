@@ -155,7 +155,8 @@ def build_steps(w: "MainWindow") -> Iterator[str | None]:
     w.banner.retryRequested.connect(w._retry_account)
     w.picker.sourceSelected.connect(w._source_selected)
     # Enter on a video: on to its prompt (a keyboard user had nothing to press there; Alt+2 was needed).
-    w.picker.view.addAction(shortcuts.make_action(w.picker.view, "video_prompt", w.focus_prompt))
+    w.picker.view.addAction(shortcuts.make_action(w.picker.view, "video_prompt",
+                                                  lambda: (w.picker.choose_current(), w.focus_prompt())))
     w.picker.accountError.connect(w._account_error)
     w.form.extendRequested.connect(w.submit)
     w.jobs.playRequested.connect(w.play_job)

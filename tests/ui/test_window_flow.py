@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtCore import QItemSelectionModel, QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QAction, QDropEvent
 from PySide6.QtWidgets import QApplication
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtTest import QTest
@@ -312,6 +312,32 @@ def test_enter_on_a_video_goes_on_to_its_prompt(start_app, aio):
     QTest.keyClick(w.picker.view, Qt.Key.Key_Return)
     assert QApplication.focusWidget() is w.form.prompt
     assert w.form.source is not None and w.form.source.key == w.video_model.index(1, 0).data(w.video_model.KeyRole)
+
+
+def test_the_video_list_by_keyboard_never_changes_the_source_unasked(start_app, aio):
+    """New-user pass: Alt+1 left no visible cursor and Enter went on with no video chosen; a letter
+    jumped to the video whose title starts with it and made it the source ("C" is compare)."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+    w = start_app(demo=True).window
+    view, model = w.picker.view, w.video_model
+    aio.until(lambda: model.rowCount() >= 3, 10, "the videos")
+    w.findChild(QAction, "action_focus_videos").trigger()                        # Alt+1
+    aio.until(lambda: view.hasFocus(), 5, "the list's focus")
+    view.selectionModel().setCurrentIndex(w.picker.proxy.index(2, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+    assert w.form.source is None or w.form.source.key != model.index(2, 0).data(model.KeyRole)   # a cursor only
+    option = QStyleOptionViewItem()
+    view.initViewItemOption(option)
+    option.state |= QStyle.StateFlag.State_HasFocus
+    assert option.state & QStyle.StateFlag.State_HasFocus    # the delegate draws that as the cursor
+    chosen = w.form.source
+    assert [model.index(i, 0).data()[0] for i in (0, 1)] == ["N", "A"]          # the test service's titles
+    for letter in (Qt.Key.Key_N, Qt.Key.Key_A):                                 # each a title's first letter
+        QTest.keyClick(view, letter)
+    assert w.form.source is chosen and view.currentIndex().row() == 2
+    QTest.keyClick(view, Qt.Key.Key_Return)                                      # Enter: this one, then on
+    assert w.form.source is not None and w.form.source.key == model.index(2, 0).data(model.KeyRole)
+    assert QApplication.focusWidget() is w.form.prompt
 
 
 def test_a_layout_saved_side_by_side_opens_stacked_in_a_narrow_window(start_app, aio):
