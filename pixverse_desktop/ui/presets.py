@@ -21,6 +21,7 @@ from .effect_names import effect_text
 from .form_values import PRESET_KEYS, default_values
 
 DEFAULTS = "\x00defaults"   # item data of the "Defaults" entry (a name no one can type)
+NAME_MAX = 60   # a 220-character name stretched the form's Presets box across the screen (new-user pass)
 
 
 def is_reserved(name: str) -> bool:
@@ -32,10 +33,12 @@ def is_reserved(name: str) -> bool:
 
 def ask_preset_name(parent: QWidget, current: str, on_name: Callable[[str], object], *,
                     title: str | None = None, prompt: str | None = None,
-                    taken: Callable[[str], str | None] = lambda _name: None) -> QInputDialog:
+                    taken: Callable[[str], str | None] = lambda _name: None,
+                    replaces: Callable[[str], str | None] = lambda _name: None) -> QInputDialog:
     """The non-blocking name prompt of the presets bar and the Settings page (``open()``, not
     ``exec()``: no nested loop under qasync). OK is off for an empty or reserved name, or one that
-    ``taken`` names as another preset's (a rename onto it), and the prompt says why."""
+    ``taken`` names as another preset's (a rename onto it), and the prompt says why; it also says which
+    preset a save would replace (``replaces``)."""
     title = title or QCoreApplication.translate("PresetBar", "Save preset")
     prompt = prompt or QCoreApplication.translate("PresetBar", "Name of the preset (an existing name is replaced):")
     dialog = QInputDialog(parent)
@@ -59,6 +62,9 @@ def ask_preset_name(parent: QWidget, current: str, on_name: Callable[[str], obje
         elif used:
             dialog.setLabelText(QCoreApplication.translate(
                 "PresetBar", "There is a preset “%s” already: choose another name.") % used)
+        elif replaced := replaces(text):
+            dialog.setLabelText(QCoreApplication.translate(
+                "PresetBar", "Saving replaces the preset “%s”.") % replaced)
         else:
             dialog.setLabelText(prompt)
         if ok is not None:
@@ -67,6 +73,10 @@ def ask_preset_name(parent: QWidget, current: str, on_name: Callable[[str], obje
     edit = dialog.findChild(QLineEdit)
     if edit is not None:
         edit.setAccessibleName(QCoreApplication.translate("PresetBar", "Preset name"))
+        edit.setMaxLength(NAME_MAX)
+        # The dialog takes its width from its contents: sized to a short label, its title bar read
+        # "Renam… reset" (new-user pass).
+        edit.setMinimumWidth(340)
         edit.textChanged.connect(check)
     check(current)
     return dialog
@@ -74,6 +84,7 @@ def ask_preset_name(parent: QWidget, current: str, on_name: Callable[[str], obje
 
 class PresetStore(QObject):
     changed = Signal()
+    renamed = Signal(str, str)   # old, new: views showing the old name show the new one
 
     def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -90,9 +101,13 @@ class PresetStore(QObject):
         return default_values(self.settings)
 
     def save(self, name: str, values: dict[str, Any]) -> str:
-        name = " ".join(name.split())
+        name = " ".join(name.split())[:NAME_MAX]
         if not name or is_reserved(name):
             raise ValueError("a preset needs a name of its own")
+        # "an existing name is replaced", whatever its case: "LONG8" beside "long8" read as one preset
+        # listed twice (new-user pass), and Rename already refuses such a pair.
+        while (twin := self.other_named(name, name)) is not None:
+            self.settings.delete_preset(twin)
         self.settings.save_preset(name, {k: values[k] for k in PRESET_KEYS if k in values})
         self.settings.sync()
         self.changed.emit()
@@ -109,6 +124,10 @@ class PresetStore(QObject):
         key = " ".join(name.split()).casefold()
         return next((n for n in self.names() if n != but and n.casefold() == key), None)
 
+    def existing(self, name: str) -> str | None:
+        """The preset a save under ``name`` replaces, if any (case and spacing aside)."""
+        return self.other_named(name, "")
+
     def rename(self, old: str, new: str) -> str:
         """Another name for the same parameters; never onto another preset (that one would be lost)."""
         values = self.get(old)
@@ -117,10 +136,12 @@ class PresetStore(QObject):
             raise KeyError(old)
         if not new or is_reserved(new) or self.other_named(new, old):
             raise ValueError("a preset needs a name of its own")
+        new = new[:NAME_MAX]
         if new != old:
             self.settings.save_preset(new, values)
             self.settings.delete_preset(old)
             self.settings.sync()
+            self.renamed.emit(old, new)
             self.changed.emit()
         return new
 
@@ -141,6 +162,7 @@ class PresetBar(QWidget):
         self.combo.setToolTip(self.tr("Apply a preset: duration, quality, motion, style, seed, effect…"))
         self.combo.setPlaceholderText(self.tr("Presets"))
         self.combo.setMinimumContentsLength(10)
+        self.combo.setMaximumWidth(240)   # a long name is elided, not the form stretched (new-user pass)
         self.combo.activated.connect(self._activated)
         self.save_button = QToolButton()
         self.save_button.setText(self.tr("Save…"))
@@ -157,6 +179,7 @@ class PresetBar(QWidget):
 
     def bind(self, store: PresetStore, values: Callable[[], dict], apply: Callable[[dict], None]) -> None:
         self.store, self._values, self._apply = store, values, apply
+        store.renamed.connect(self._renamed)
         store.changed.connect(self.refill)
         self.refill()
         self.setVisible(True)
@@ -170,6 +193,12 @@ class PresetBar(QWidget):
             self.combo.addItem(name, name)
         self.combo.setCurrentIndex(self.combo.findData(shown) if shown is not None else -1)
         self.combo.blockSignals(False)
+
+    def _renamed(self, old: str, new: str) -> None:
+        """The box showed the renamed preset: it shows it under its new name (it fell back to the
+        placeholder; new-user pass). Called before ``changed`` refills the box."""
+        if self.combo.currentData() == old:
+            self.combo.setItemData(self.combo.currentIndex(), new)
 
     def _activated(self, index: int) -> None:
         data = self.combo.itemData(index)
@@ -191,7 +220,8 @@ class PresetBar(QWidget):
         if self.store is None:
             return
         current = self.combo.currentData()
-        self._dialog = ask_preset_name(self, current if current not in (None, DEFAULTS) else "", self.save_as)
+        self._dialog = ask_preset_name(self, current if current not in (None, DEFAULTS) else "", self.save_as,
+                                       replaces=self.store.existing)
 
     def save_as(self, name: str) -> None:
         if self.store is None or not name.strip() or is_reserved(name):
@@ -335,7 +365,7 @@ class PresetsPage(QWidget):
             self.list.setCurrentItem(matches[0])
 
     def ask_name(self) -> None:
-        self._dialog = ask_preset_name(self, self.selected() or "", self.save_as)
+        self._dialog = ask_preset_name(self, self.selected() or "", self.save_as, replaces=self.store.existing)
 
     def save_as(self, name: str) -> None:
         if self._form_values is not None and name.strip() and not is_reserved(name):

@@ -154,7 +154,16 @@ def apply_theme(app: QApplication, mode: str = "system", scheme: Qt.ColorScheme 
     """``mode``: light, dark or system (follows the platform's colour scheme)."""
     colors = DARK if is_dark(mode, scheme) else LIGHT
     app.setStyle(QStyleFactory.create("Fusion"))
-    app.setPalette(_palette(colors))
+    palette = _palette(colors)
+    app.setPalette(palette)
+    # Fusion outlines a check box in the window colour made darker: on the dark window an unchecked
+    # box all but vanished (1.1:1; new-user pass). Check boxes and radio buttons get a window colour
+    # of their own, which only that outline uses (they paint no background).
+    marks = QPalette(palette)
+    if colors.dark:
+        marks.setColor(QPalette.ColorRole.Window, QColor(colors.frame).lighter(170))
+    for kind in ("QCheckBox", "QRadioButton"):
+        app.setPalette(marks, kind)
     app.setStyleSheet(_style_sheet(colors))
     return colors
 

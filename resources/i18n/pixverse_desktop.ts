@@ -780,7 +780,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+54"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1002,7 +1002,7 @@
 <context>
     <name>PresetBar</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/presets.py" line="+140"/>
+        <location filename="../../pixverse_desktop/ui/presets.py" line="+161"/>
         <source>Preset</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1017,7 +1017,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Save…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1032,13 +1032,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-118"/>
-        <location line="+138"/>
+        <location line="-139"/>
+        <location line="+160"/>
         <source>Defaults</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-129"/>
+        <location line="-149"/>
         <source>Save preset</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1058,6 +1058,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>Saving replaces the preset “%s”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+9"/>
         <source>Preset name</source>
         <translation type="unfinished"></translation>
@@ -1066,7 +1071,7 @@
 <context>
     <name>PresetsPage</name>
     <message>
-        <location line="+142"/>
+        <location line="+166"/>
         <source>seed %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1517,7 +1522,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
         <source>Add a local video…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2047,7 +2052,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <location line="+3"/>
         <source>No videos match the filter</source>
         <translation type="unfinished"></translation>
@@ -2059,12 +2064,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+174"/>
+        <location line="+181"/>
         <source>Add a local video</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-173"/>
+        <location line="-180"/>
         <source>Upload a video file from this computer (or drop one on the window)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2134,7 +2139,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+80"/>
+        <location line="+87"/>
         <source>Videos (%s)</source>
         <translation type="unfinished"></translation>
     </message>

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QKeySequence, QPalette
-from PySide6.QtWidgets import QDialogButtonBox, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QInputDialog, QLineEdit, QMessageBox
 
 from pixverse_desktop import __main__ as entry
 from pixverse_desktop.storage.secrets import MemoryTokenStore
@@ -192,6 +192,32 @@ def test_presets_rename_in_settings_never_onto_another(qtbot, settings, light):
         store.rename("Anime eight", "Low res")
 
 
+def test_saving_under_a_name_of_another_case_replaces_it_and_the_form_follows_renames(qtbot, settings, light):
+    """"LONG8" beside "long8" read as one preset listed twice (new-user pass); the form's box fell back
+    to its placeholder when the preset it showed was renamed; names are bounded."""
+    from pixverse_desktop.ui.presets import NAME_MAX
+
+    store = PresetStore(settings)
+    form = ExtendForm()
+    qtbot.addWidget(form)
+    form.presets.bind(store, lambda: preset_values(form), lambda v: apply_form_values(form, v))
+    form.presets.save_as("long8")
+    form.presets.ask_name()
+    ask = form.presets._dialog
+    ask.setTextValue("LONG8 ")
+    assert "replaces the preset “long8”" in ask.labelText()
+    ask.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    assert store.names() == ["LONG8"] and form.presets.combo.currentText() == "LONG8"
+    assert [form.presets.combo.itemText(i) for i in range(form.presets.combo.count())] == ["Defaults", "LONG8"]
+
+    store.rename("LONG8", "Long eight")                      # in Settings, while the form shows it
+    assert form.presets.combo.currentText() == "Long eight" and form.presets.combo.currentData() == "Long eight"
+    assert store.save("x" * 300, {}) == "x" * NAME_MAX
+    form.presets.ask_name()
+    assert form.presets._dialog.findChild(QLineEdit).maxLength() == NAME_MAX
+    assert form.presets._dialog.sizeHint().width() >= 360
+
+
 def test_form_values_round_trip_and_wait_for_late_lists(qtbot):
     form = ExtendForm()
     qtbot.addWidget(form)
@@ -263,6 +289,24 @@ def test_glyphs_follow_the_palette_and_scale_for_high_dpi(qapp, light):
     theme.apply_theme(qapp, "dark")
     assert _ink(play).lightness() > 180                # the same icon is light on the dark theme
     assert not app_icon().isNull() and QSize(256, 256) in app_icon().availableSizes()
+
+
+def test_an_unchecked_box_is_visible_on_the_dark_theme(qtbot, qapp, light):
+    """Fusion outlined it in the dark window colour made darker: 1.1:1 against the window (new-user pass)."""
+    from PySide6.QtWidgets import QCheckBox
+
+    theme.apply_theme(qapp, "dark")
+    try:
+        box = QCheckBox("Random")
+        qtbot.addWidget(box)
+        box.show()
+        image = box.grab().toImage()
+        window = qapp.palette().color(QPalette.ColorRole.Window).lightness()
+        indicator = [image.pixelColor(x, y).lightness() for x in range(min(20, image.width()))
+                     for y in range(image.height())]
+        assert max(indicator) - window > 40
+    finally:
+        theme.apply_theme(qapp, "light")
 
 
 def test_qt_file_dialog_buttons_are_legible_on_the_dark_theme(qtbot, qapp, light):
