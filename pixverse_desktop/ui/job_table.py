@@ -25,6 +25,13 @@ from .job_table_model import COLUMNS, JobTableModel
 from .theme import OpaqueViewport
 
 
+# The fixed columns, and narrower ones below COMPACT_BELOW px: at 800 px the fixed ones took ~600 px
+# and left the prompt and the message ~75 px each (new-user pass).
+WIDTHS = {"source": 76, "parameters": 170, "status": 160, "elapsed": 60, "progress": 140}
+COMPACT_WIDTHS = {"source": 60, "parameters": 128, "status": 124, "elapsed": 54, "progress": 96}
+COMPACT_BELOW = 1000
+
+
 class JobTable(QWidget):
     playRequested = Signal(object)          # Job
     extendAgainRequested = Signal(object)   # Job
@@ -56,9 +63,8 @@ class JobTable(QWidget):
         self.view.setItemDelegateForColumn(COLUMNS.index("status"), StatusDelegate(self.view))
         header = self.view.horizontalHeader()
         header.setHighlightSections(False)
-        widths = {"source": 76, "parameters": 170, "status": 160, "elapsed": 60, "progress": 140}
-        for name, width in widths.items():
-            self.view.setColumnWidth(COLUMNS.index(name), width)
+        self._compact: bool | None = None
+        self._fit_columns()
         # The prompt and the message share what is left: in a window half a screen wide a fixed 280 px
         # prompt pushed the progress and the message (why a job failed) out of sight (new-user pass).
         for name in ("prompt", "message"):
@@ -296,6 +302,17 @@ class JobTable(QWidget):
             self.message.emit(self.tr("Could not save the video: %s") % (exc.strerror or exc))
             return
         self.message.emit(self.tr("Saved to %s") % target)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        compact = self.width() < COMPACT_BELOW
+        if compact != self._compact:
+            self._compact = compact
+            for name, width in (COMPACT_WIDTHS if compact else WIDTHS).items():
+                self.view.setColumnWidth(COLUMNS.index(name), width)
 
 
 def _made(folder: str) -> str:

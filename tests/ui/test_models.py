@@ -227,6 +227,28 @@ def test_the_job_list_opens_on_the_work_still_running(qtbot):
         assert visible(table, "last") if running else visible(table, "later4")
 
 
+def test_the_job_list_keeps_room_for_the_prompt_and_message_when_narrow(qtbot):
+    """At 800 px the fixed columns took ~600 px: prompt and message got ~75 px each (new-user pass)."""
+    from pixverse_desktop.ui.job_table import COLUMNS, JobTable
+
+    model = JobTableModel(tick_ms=50)
+    table = JobTable(model, engine=None, library_dir="")
+    model.setParent(table)
+    qtbot.addWidget(table)
+    table.show()
+    header = table.view.horizontalHeader()
+
+    def shared() -> int:   # what the prompt and the message have between them
+        return header.sectionSize(COLUMNS.index("prompt")) + header.sectionSize(COLUMNS.index("message"))
+
+    table.resize(780, 300)
+    qtbot.waitUntil(lambda: table.view.viewport().width() < 780)
+    assert shared() >= 0.35 * table.view.viewport().width()
+    table.resize(1400, 300)
+    qtbot.waitUntil(lambda: table.view.viewport().width() > 1000)
+    assert header.sectionSize(COLUMNS.index("status")) == 160        # the full widths where there is room
+
+
 def test_effects_are_named_where_the_list_named_them(qapp):
     """The job list's settings and the presets summary said "effect 307489434436288"."""
     from pixverse_desktop.api.schemas import Effect
