@@ -176,6 +176,18 @@ class TLSWhenNeeded(httpx.AsyncBaseTransport):
             await self._inner.aclose()
 
 
+async def certificates_loaded(client: httpx.AsyncClient) -> None:
+    """Until the certificate store of a make_http_client() client is loaded, however that ends. For
+    measurements of a transfer alone: in the app the store is loaded during the start-up, long before
+    a result is downloaded (bench_download)."""
+    transport = getattr(client, "_transport", None)   # httpx has no public accessor for it
+    if isinstance(transport, TLSWhenNeeded) and not transport._context.done():
+        try:
+            await asyncio.wrap_future(transport._context)
+        except Exception:  # noqa: BLE001 - the requests that need it say what went wrong
+            pass
+
+
 def _store_problem(exc: BaseException) -> str:
     """"SSL_CERT_FILE /etc/x.pem: No such file or directory": ssl's own error names no file."""
     source = next((f"{name} {os.environ[name]}" for name in ("SSL_CERT_FILE", "SSL_CERT_DIR")

@@ -112,3 +112,33 @@ def test_closing_waits_for_a_load_still_running_in_openssl():
         assert transport._context.done() and not transport._thread.is_alive()
 
     run(main())
+
+
+def test_certificates_loaded_waits_for_the_store_and_never_raises():
+    from pixverse_desktop.api.transport import certificates_loaded
+
+    release = threading.Event()
+
+    def slow() -> ssl.SSLContext:
+        assert release.wait(30)
+        return ssl.create_default_context()
+
+    def broken() -> ssl.SSLContext:
+        raise ssl.SSLError("bad bundle")
+
+    async def main():
+        def make(context):
+            return httpx.AsyncHTTPTransport(verify=context)
+
+        async with httpx.AsyncClient(transport=TLSWhenNeeded(make, slow)) as http:
+            waiting = asyncio.ensure_future(certificates_loaded(http))
+            await asyncio.sleep(0.05)
+            assert not waiting.done()
+            release.set()
+            await waiting
+            assert http._transport._context.done()
+        async with httpx.AsyncClient(transport=TLSWhenNeeded(make, broken)) as http:
+            await certificates_loaded(http)          # the requests say what went wrong, not this
+        await certificates_loaded(make_http_client(plain_http_only=True))   # no store to wait for
+
+    run(main())
