@@ -47,7 +47,9 @@ CONTEXT = {
                              f"{v.get('complete_ratio', float('nan')):.2f}x; against the bare script without "
                              f"httpx's CLI (a user's install) {v.get('bare_no_cli_s', float('nan')):.2f} s: "
                              f"{v.get('ratio_no_cli', float('nan')):.2f}x (CPU time to the paint: "
-                             f"{v.get('cpu_ratio_no_cli', float('nan')):.2f}x)"),
+                             f"{v.get('cpu_ratio_no_cli', float('nan')):.2f}x); in real mode (a token, the simulator "
+                             f"as the service) {v.get('real_mode_s', float('nan')):.2f} s, "
+                             f"{v.get('real_mode_ratio_no_cli', float('nan')):.2f}x the lean script"),
     "stall": lambda v, d: (f"under load: worst {v['max_ms']} ms, p99 {v['p99_ms']} ms; the same window idle: "
                            f"worst {d.get('idle', {}).get('max_ms', '?')} ms, p99 {d.get('idle', {}).get('p99_ms', '?')} ms"),
     "requests_per_job": lambda v, d: f"app {v['app']} vs naive {v['naive']} requests per job",
