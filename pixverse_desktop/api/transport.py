@@ -152,9 +152,10 @@ class TLSWhenNeeded(httpx.AsyncBaseTransport):
         try:
             return await asyncio.wrap_future(self._context)
         except Exception as exc:  # noqa: BLE001 - OSError, ssl.SSLError, ValueError: whatever stops the load
-            self._broken = _store_problem(exc)
-            log.error("secure (https) connections cannot be made: the certificate store could not be loaded "
-                      "(%s)", self._broken)
+            if not self._broken:   # said once, though the first requests all waited for it
+                self._broken = _store_problem(exc)
+                log.error("secure (https) connections cannot be made: the certificate store could not be "
+                          "loaded (%s)", self._broken)
             return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)   # trusts nothing; https is refused before it
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -166,12 +167,16 @@ class TLSWhenNeeded(httpx.AsyncBaseTransport):
             raise CertificateStoreError(self._broken, request=request)
         return await self._inner.handle_async_request(request)
 
-    async def aclose(self) -> None:
-        if not self._context.done():   # not left inside OpenSSL as the process ends (see __init__)
+    async def loaded(self) -> None:
+        """Until the load has ended, however it ended (a failure is for the requests to say)."""
+        if not self._context.done():
             try:
                 await asyncio.wrap_future(self._context)
-            except Exception:  # noqa: BLE001 - said by the request that needed it; nothing to close
+            except Exception:  # noqa: BLE001 - see above
                 pass
+
+    async def aclose(self) -> None:
+        await self.loaded()   # not left inside OpenSSL as the process ends (see __init__)
         if self._inner is not None:
             await self._inner.aclose()
 
@@ -181,11 +186,8 @@ async def certificates_loaded(client: httpx.AsyncClient) -> None:
     measurements of a transfer alone: in the app the store is loaded during the start-up, long before
     a result is downloaded (bench_download)."""
     transport = getattr(client, "_transport", None)   # httpx has no public accessor for it
-    if isinstance(transport, TLSWhenNeeded) and not transport._context.done():
-        try:
-            await asyncio.wrap_future(transport._context)
-        except Exception:  # noqa: BLE001 - the requests that need it say what went wrong
-            pass
+    if isinstance(transport, TLSWhenNeeded):
+        await transport.loaded()
 
 
 def _store_problem(exc: BaseException) -> str:

@@ -478,7 +478,7 @@ async def cmd_download(args: argparse.Namespace) -> int:
         if job is not None and job.state is not JobState.COMPLETED and not job.result_url:
             if not job.state.is_final:   # running, not failed: 6 said "the generation failed" (CLI pass)
                 raise CliError(f"Job {job.id[:8]} {state_words(job)}: it has no result yet. "
-                               f"`pixverse-desktop jobs --wait` follows it to the end; download it then.",
+                               "`pixverse-desktop jobs --wait` follows it to the end; download it then.",
                                EXIT_NOT_READY)
             # As `extend` ends for the same job (moderation 5, not 6), and one full stop, not "again.)."
             raise CliError(f"Job {job.id[:8]} {state_words(job)}: there is no result to download"
