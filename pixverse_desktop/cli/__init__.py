@@ -29,7 +29,7 @@ from pixverse_desktop.core.redact import register_secret
 from pixverse_desktop.jobs.downloads import DownloadError, Downloader, failure_words, result_file_name
 from pixverse_desktop.jobs.engine import EngineConfig, JobEngine
 from pixverse_desktop.api.errors import ErrorKind
-from pixverse_desktop.jobs.models import Job, JobState
+from pixverse_desktop.jobs.models import AccountProblem, Job, JobState
 from pixverse_desktop.jobs.reconcile import RETRY_HINT
 from pixverse_desktop.jobs.store import JobStore
 from pixverse_desktop.storage.journal_lock import JournalInUse, JournalLock
@@ -461,13 +461,28 @@ async def _resume_all(args: argparse.Namespace) -> tuple[list[Job], list[Job]]:
         await engine.start()
         unfinished = [j for j in engine.jobs() if not j.state.is_final]
         say(f"Resuming {len(unfinished)} unfinished job(s)…")
+        # A refused token or no certificate store holds every job: said at once, not after --timeout (it
+        # waited up to 3 h; CLI pass). One account's problem leaves the others' jobs to follow.
+        problem = asyncio.get_running_loop().create_future()
+        if engine.parked_reason(None):
+            problem.set_result(None)
+        unsubscribe = engine.subscribe(lambda event: isinstance(event, AccountProblem) and event.email is None
+                                       and not problem.done() and problem.set_result(event))
+        ending = asyncio.ensure_future(asyncio.gather(*(engine.wait_final(j.id) for j in unfinished)))
         try:
-            ended = await asyncio.wait_for(asyncio.gather(*(engine.wait_final(j.id) for j in unfinished)),
-                                           args.timeout)
-        except asyncio.TimeoutError:
-            raise CliError("Gave up waiting: some jobs are still running; `jobs --wait` follows them.",
-                           EXIT_TIMEOUT) from None
-        return session.store.all(), list(ended)
+            done, _ = await asyncio.wait([ending, problem], timeout=args.timeout,
+                                         return_when=asyncio.FIRST_COMPLETED)
+            if ending not in done:
+                _stop_on_problem(engine)
+                raise CliError("Gave up waiting: some jobs are still running; `jobs --wait` follows them.",
+                               EXIT_TIMEOUT)
+        finally:
+            unsubscribe()
+            if not ending.done():   # and its cancellation taken, not left to be reported when collected
+                ending.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await ending
+        return session.store.all(), list(ending.result())
 
 
 async def cmd_download(args: argparse.Namespace) -> int:

@@ -17,7 +17,8 @@ from typing import Callable
 
 from pixverse_desktop.api.client import PixverseClient
 from pixverse_desktop.api.errors import (
-    AccountPendingError, ApiError, Busy, ErrorKind, InsufficientCredits, Transient, Unauthorized,
+    AccountPendingError, ApiError, Busy, CertificateStoreUnusable, ErrorKind, InsufficientCredits, Transient,
+    Unauthorized,
 )
 from pixverse_desktop.api.schemas import SEED_MAX, SEED_MIN, Account, ExtendRequest, parse_video_id
 from pixverse_desktop.api.validate import check_extend
@@ -308,6 +309,9 @@ class JobEngine:
         except Unauthorized as exc:
             self.park(None, "unauthorized", exc.user_message)
             return []
+        except CertificateStoreUnusable as exc:
+            self.park(None, "certificates", exc.user_message)
+            return list(self.accounts.values())
         except ApiError as exc:
             log.info("GET /accounts failed (%s); using local limits", type(exc).__name__)
             return list(self.accounts.values())
@@ -353,6 +357,13 @@ class JobEngine:
 
     def _submit_failed(self, job: Job, exc: ApiError) -> None:
         now = self.clock()
+        if isinstance(exc, CertificateStoreUnusable):
+            # Never sent, and no send can work until the computer's setting is corrected: the job
+            # waits unsent, every lane is held, and the person is told (a CLI pass found it marked
+            # FAILED, "the generation failed", and `jobs --wait` polling for hours).
+            self.publish(job.evolve(state=JobState.PENDING, message=f"Not sent: {exc.user_message}"))
+            self.park(None, "certificates", exc.user_message)
+            return
         if isinstance(exc, Busy):
             delay = backoff.busy_delay(self.rng, exc.retry_after, self.config.busy_min_s, self.config.busy_max_s)
             at = time.strftime("%H:%M:%S", time.localtime(now + delay))

@@ -150,7 +150,7 @@ class AccountProblem:
     """An error that concerns the whole account or token (401, 412, 596), for the banner."""
 
     email: str | None
-    kind: str          # "unauthorized" | "credits" | "pending_error"
+    kind: str          # "unauthorized" | "credits" | "pending_error" | "certificates" (no https here)
     message: str
 
 

@@ -12,7 +12,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-from pixverse_desktop.api.errors import AccountPendingError, ApiError, NotFound, Unauthorized
+from pixverse_desktop.api.errors import AccountPendingError, ApiError, CertificateStoreUnusable, NotFound, Unauthorized
 from pixverse_desktop.api.schemas import Video, VideoStatus
 
 from . import backoff
@@ -127,9 +127,10 @@ class AccountPoller:
             self.requests += 1
             page = await engine.client.list_videos(self.email or None, limit=config.page_size,
                                                    only={j.video_id for j in active if j.video_id})
-        except (Unauthorized, AccountPendingError) as exc:
-            kind = "unauthorized" if isinstance(exc, Unauthorized) else "pending_error"
-            engine.park(None if kind == "unauthorized" else self.email, kind, exc.user_message)
+        except (Unauthorized, AccountPendingError, CertificateStoreUnusable) as exc:
+            kind = ("unauthorized" if isinstance(exc, Unauthorized) else
+                    "pending_error" if isinstance(exc, AccountPendingError) else "certificates")
+            engine.park(self.email if kind == "pending_error" else None, kind, exc.user_message)
             return config.poll_max_s
         except ApiError as exc:
             self.failures += 1

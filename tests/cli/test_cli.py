@@ -626,3 +626,24 @@ def test_commands_write_the_apps_log_file_without_the_token(sim_factory, run_cli
     assert TOKEN not in text and "refused-token-42" not in text
     ours = str(log_dir() / "pixverse-desktop.log")
     assert not [h for h in logging.getLogger().handlers if getattr(h, "baseFilename", "") == ours]   # closed after
+
+
+class _Https:
+    base_url = "https://127.0.0.1:9/v2/pixverse"   # refused before any connection: no certificate store
+
+
+def test_no_certificate_store_stops_extend_and_jobs_wait_at_once(sim_factory, run_cli, monkeypatch, tmp_path):
+    """SSL_CERT_FILE naming a missing file, the service on https: extend said "the generation failed"
+    (exit 6) and `jobs --wait` polled until its 3 h timeout (CLI pass). Nothing is sent either way."""
+    th = sim_factory(queue_seconds=60)
+    code, out, err = run_cli(th, "extend", "--video-id", first_video(th), "--prompt", "still queued", "--json")
+    assert code == cli.EXIT_OK, err
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing-ca.pem"))
+    code, _, err = run_cli(_Https, "jobs", "--wait", "--timeout", "120")
+    assert code == cli.EXIT_ERROR and "missing-ca.pem" in err and "Gave up waiting" not in err
+    code, _, err = run_cli(_Https, "extend", "--video-id", first_video(th), "--prompt", "never sent",
+                           data_dir=tmp_path / "other")
+    assert code == cli.EXIT_ERROR and "missing-ca.pem" in err
+    code, out, _ = run_cli(th, "jobs", "--json", data_dir=tmp_path / "other")
+    assert all(j["status"] != "QUEUED" for j in json.loads(out))   # not sent, and not left to be sent later
+    assert posts(th) == 1

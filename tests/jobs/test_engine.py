@@ -367,3 +367,38 @@ def test_a_send_left_unanswered_is_looked_for_once_a_refused_token_is_fixed(sim_
 
     asyncio.run(main())
     assert len(th.call(lambda: th.sim.api_requests("/videos/extend-v3", "POST"))) == 1   # never sent again
+
+
+def test_no_certificate_store_keeps_a_job_unsent_and_holds_the_rest(sim_factory, harness):
+    """An https service and a certificate store that cannot load: the send never left, so the job is
+    not FAILED ("the generation failed") but waits unsent, and every lane is held with the reason."""
+    import ssl
+
+    import httpx
+
+    from pixverse_desktop.api.transport import TLSWhenNeeded
+
+    th = sim_factory()
+
+    def broken() -> ssl.SSLContext:
+        raise FileNotFoundError(2, "No such file or directory")
+
+    async def main():
+        async with harness(th) as h:
+            source = await h.seed_video("a@example.com")
+            secure = httpx.AsyncClient(transport=TLSWhenNeeded(lambda c: httpx.AsyncHTTPTransport(verify=c), broken))
+            h.client.http, h.client.base_url = secure, "https://127.0.0.1:9/v2/pixverse"
+            try:
+                job = h.engine.submit(ExtendRequest(prompt="never sent", video_id=source))
+                for _ in range(200):
+                    if any(isinstance(e, AccountProblem) for e in h.events):
+                        break
+                    await asyncio.sleep(0.02)
+                return h.engine.get(job.id), [e for e in h.events if isinstance(e, AccountProblem)]
+            finally:
+                await secure.aclose()
+
+    job, problems = asyncio.run(main())
+    assert job.state is JobState.PENDING and job.message.startswith("Not sent: Secure connections cannot be made")
+    assert [(p.kind, p.email) for p in problems] == [("certificates", None)]
+    assert th.call(lambda: len(th.sim.api_requests("/videos/extend-v3", "POST"))) == 0
