@@ -132,6 +132,7 @@ class TLSWhenNeeded(httpx.AsyncBaseTransport):
         self._make = make
         self._inner: httpx.AsyncBaseTransport | None = None
         self._broken = ""   # why the store could not be loaded
+        self._refused = False   # an https request was refused for it (logged once)
         self._context: concurrent.futures.Future[ssl.SSLContext] = concurrent.futures.Future()
         # Not a daemon: a command that ended before its first request finalised the interpreter while
         # the thread was inside OpenSSL, and crashed on exit (SIGSEGV, 3 runs in 10; CLI pass).
@@ -154,8 +155,9 @@ class TLSWhenNeeded(httpx.AsyncBaseTransport):
         except Exception as exc:  # noqa: BLE001 - OSError, ssl.SSLError, ValueError: whatever stops the load
             if not self._broken:   # said once, though the first requests all waited for it
                 self._broken = _store_problem(exc)
-                log.error("secure (https) connections cannot be made: the certificate store could not be "
-                          "loaded (%s)", self._broken)
+                # An error only once an https request is refused: plain http (a simulator) works.
+                log.warning("the certificate store could not be loaded (%s): https requests will be refused",
+                            self._broken)
             return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)   # trusts nothing; https is refused before it
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -164,6 +166,10 @@ class TLSWhenNeeded(httpx.AsyncBaseTransport):
             if self._inner is None:   # a request that waited beside this one may have made it
                 self._inner = self._make(context)
         if self._broken and request.url.scheme == "https":
+            if not self._refused:
+                self._refused = True
+                log.error("secure (https) connections cannot be made: the certificate store could not be "
+                          "loaded (%s)", self._broken)
             raise CertificateStoreError(self._broken, request=request)
         return await self._inner.handle_async_request(request)
 
@@ -194,5 +200,7 @@ def _store_problem(exc: BaseException) -> str:
     """"SSL_CERT_FILE /etc/x.pem: No such file or directory": ssl's own error names no file."""
     source = next((f"{name} {os.environ[name]}" for name in ("SSL_CERT_FILE", "SSL_CERT_DIR")
                    if os.environ.get(name)), "the certifi bundle")
+    if isinstance(exc, ssl.SSLError):   # "[X509: NO_CERTIFICATE_OR_CRL_FOUND] … (_ssl.c:4154)" (CLI pass)
+        return f"{source}: no certificates could be read from it"
     reason = (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)) or type(exc).__name__
     return f"{source}: {reason}"

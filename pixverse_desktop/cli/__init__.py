@@ -491,14 +491,17 @@ async def cmd_download(args: argparse.Namespace) -> int:
         job = session.store.get(args.id) or session.store.by_video_id(args.id) or \
             session.store.by_id_prefix(args.id)
         if job is not None and job.state is not JobState.COMPLETED and not job.result_url:
-            if not job.state.is_final:   # running, not failed: 6 said "the generation failed" (CLI pass)
+            if job.state.is_final:
+                # As `extend` ends for the same job (moderation 5, not 6), and one full stop, not "again.)."
+                raise CliError(f"Job {job.id[:8]} {state_words(job)}: there is no result to download"
+                               + (f" ({job.message.rstrip('.')})" if job.message else "") + ".",
+                               exit_code_for_job(job) or EXIT_FAILED)
+            if not job.video_id:   # not sent yet; running is not failed: 6 said so (CLI pass)
                 raise CliError(f"Job {job.id[:8]} {state_words(job)}: it has no result yet. "
-                               "`pixverse-desktop jobs --wait` follows it to the end; download it then.",
+                               "`pixverse-desktop jobs --wait` sends it and follows it; download it then.",
                                EXIT_NOT_READY)
-            # As `extend` ends for the same job (moderation 5, not 6), and one full stop, not "again.)."
-            raise CliError(f"Job {job.id[:8]} {state_words(job)}: there is no result to download"
-                           + (f" ({job.message.rstrip('.')})" if job.message else "") + ".",
-                           exit_code_for_job(job) or EXIT_FAILED)
+            # Sent: the journal may lag behind the service, as nothing followed the job since (it said
+            # "queued" of a finished video; CLI pass). The service is asked below.
         if job is None and parse_video_id(args.id) is None:   # the service's answer named "email" (CLI pass)
             raise CliError(f"“{args.id}” is neither a job of this journal (`pixverse-desktop jobs` lists them) "
                            "nor a video ID (user:…-pixverse:…-video:…).", EXIT_INVALID)
@@ -510,7 +513,8 @@ async def cmd_download(args: argparse.Namespace) -> int:
             url, prompt = video.url, prompt or video.prompt
             if not url and not video.status.is_final:
                 raise CliError(f"The video is not finished yet ({video.status_label}): download it once it is "
-                               "COMPLETED.", EXIT_NOT_READY)
+                               "COMPLETED" + (" (`pixverse-desktop jobs --wait` follows it)." if job else "."),
+                               EXIT_NOT_READY)
             if not url:
                 raise CliError(f"The video has no result to download ({video.status_label}).", EXIT_FAILED)
         target_dir = args.dir or _library_dir()

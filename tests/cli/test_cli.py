@@ -257,7 +257,7 @@ def test_download_of_an_unfinished_job_or_video_says_not_yet(sim_factory, run_cl
     job = json.loads(out)
     code, out, err = run_cli(th, "download", job["id"][:8], "--dir", str(tmp_path / "lib"))
     assert code == cli.EXIT_NOT_READY and out == ""
-    assert f"Job {job['id'][:8]} is queued: it has no result yet" in err and "jobs --wait" in err
+    assert "not finished yet (QUEUED)" in err and "jobs --wait" in err
     # by video ID with a journal that never saw the job: the service is asked
     code, out, err = run_cli(th, "download", job["video_id"], "--dir", str(tmp_path / "lib"),
                              data_dir=tmp_path / "other")
@@ -266,6 +266,25 @@ def test_download_of_an_unfinished_job_or_video_says_not_yet(sim_factory, run_cl
     unknown = job["video_id"].rsplit(":", 1)[0] + ":999999"
     code, _, err = run_cli(th, "download", unknown, "--dir", str(tmp_path / "lib"), data_dir=tmp_path / "other")
     assert code == cli.EXIT_ERROR and f"No video {unknown}" in err
+
+
+def test_download_asks_the_service_when_the_journal_lags_behind(sim_factory, run_cli, tmp_path):
+    """A job sent without --wait and finished on the service since: nothing updated the journal, and
+    download said "queued" until `jobs --wait` had run (CLI pass)."""
+    th = sim_factory()
+    code, out, err = run_cli(th, "extend", "--video-id", first_video(th), "--prompt", "done meanwhile", "--json")
+    assert code == cli.EXIT_OK, err
+    job = json.loads(out)
+    assert job["status"] == "QUEUED"
+    for _ in range(100):   # until the service says COMPLETED (its clock: ~0.15 s)
+        code, out, _ = run_cli(th, "videos", "--json")
+        if any(v["video_id"] == job["video_id"] and v["status"] == "COMPLETED" for v in json.loads(out)):
+            break
+    else:
+        pytest.fail("the service never finished the job")
+    code, out, err = run_cli(th, "download", job["id"][:8], "--dir", str(tmp_path / "lib"))
+    assert code == cli.EXIT_OK, err
+    assert Path(out.strip()).name.startswith("done-meanwhile")
 
 
 def test_extend_from_a_file_with_several_accounts_needs_no_email(sim_factory, run_cli, tmp_path):
