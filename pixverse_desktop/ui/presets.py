@@ -74,6 +74,7 @@ def ask_preset_name(parent: QWidget, current: str, on_name: Callable[[str], obje
     if edit is not None:
         edit.setAccessibleName(QCoreApplication.translate("PresetBar", "Preset name"))
         edit.setMaxLength(NAME_MAX)
+        edit.selectAll()   # typing replaces the name offered, not adds to it (verification pass)
         # The dialog takes its width from its contents: sized to a short label, its title bar read
         # "Renam… reset" (new-user pass).
         edit.setMinimumWidth(340)

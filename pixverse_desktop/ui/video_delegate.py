@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPainterPath, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate
 
 from pixverse_desktop.media.tiles import SHAPED, TileShape
@@ -126,12 +126,12 @@ class VideoDelegate(QStyledItemDelegate):
             self._scaled.popitem(last=False)
         return fitted
 
-    def _card(self, size: QSize, ratio: float, base: QColor, border: QColor) -> QImage:
+    def _card(self, size: QSize, ratio: float, base: QColor, border: QColor, width: float = 1.0) -> QImage:
         """The empty card a tile is drawn on, made once per size, colours and state: its rounded,
         antialiased outline was a fifth of drawing a new tile (bench_stall). Opaque, on the view's own
         background (the viewport is opaque too: theme.OpaqueViewport): drawing a tile is then a copy,
         not a blend."""
-        key = (size.width(), size.height(), ratio, base.rgba(), border.rgba())
+        key = (size.width(), size.height(), ratio, base.rgba(), border.rgba(), width)
         card = self._cards.get(key)
         if card is None:
             if len(self._cards) > 16:
@@ -144,7 +144,7 @@ class VideoDelegate(QStyledItemDelegate):
             outline = QPainterPath()
             outline.addRoundedRect(QRectF(QRect(QPoint(0, 0), size).adjusted(
                 TILE_MARGIN, TILE_MARGIN, -TILE_MARGIN, -TILE_MARGIN)), 10, 10)
-            painter.setPen(border)
+            painter.setPen(QPen(border, width))
             painter.drawPath(outline)
             painter.end()
             self._cards[key] = card
@@ -213,9 +213,12 @@ class VideoDelegate(QStyledItemDelegate):
         size = option.rect.size()
         palette = option.palette
         border = ACCENT if selected else palette.color(QPalette.ColorRole.Mid)
-        if hovered and not selected:
-            border = ACCENT.lighter(150)
-        out = self._card(size, ratio, palette.color(QPalette.ColorRole.Base), border).copy()
+        if hovered and not selected:   # the mouse or the keyboard cursor: lighter than selected, yet
+            # visible on the light card too (lighter(150) was near-white there; verification pass)
+            dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
+            border = ACCENT.lighter(150) if dark else ACCENT.lighter(118)
+        out = self._card(size, ratio, palette.color(QPalette.ColorRole.Base), border,
+                         2.0 if selected or hovered else 1.0).copy()
         painter = QPainter(out)
         fonts = self._fonts_for(option.font, device)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
