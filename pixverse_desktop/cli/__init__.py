@@ -16,24 +16,23 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
-from pixverse_desktop.api import (
-    AccountPendingError, ApiError, BadAddress, BadRequest, Busy, ExtendRequest, InsufficientCredits, InvalidInput,
-    Moderated, NotFound, PixverseClient, Transient, Unauthorized, api_base_from_env, make_http_client,
-)
-from pixverse_desktop.api.schemas import Video, parse_video_id
 from pixverse_desktop import __version__
-from pixverse_desktop.core.logs import setup_logging, shutdown_logging
-from pixverse_desktop.core.redact import register_secret
-from pixverse_desktop.jobs.downloads import DownloadError, Downloader, failure_words, result_file_name
-from pixverse_desktop.jobs.engine import EngineConfig, JobEngine
+from pixverse_desktop.api import ApiError, ExtendRequest, InvalidInput, PixverseClient, Transient, Unauthorized
 from pixverse_desktop.api.errors import ErrorKind
+from pixverse_desktop.api.schemas import Video
+from pixverse_desktop.core.logs import setup_logging, shutdown_logging
+from pixverse_desktop.jobs.engine import JobEngine
 from pixverse_desktop.jobs.models import AccountProblem, Job, JobState
 from pixverse_desktop.jobs.reconcile import RETRY_HINT
 from pixverse_desktop.jobs.store import JobStore
-from pixverse_desktop.storage.journal_lock import JournalInUse, JournalLock
 
+# The commands' shared parts, and read_token / stdout_is_terminal, which tests replace there (common).
+from .common import (
+    CliError, Session, default_data_dir, exit_code_for, exit_code_for_job, input_problems, job_json,
+    journal_engine, print_list, say, state_text, state_words, video_json,
+)
+from .download import cmd_download
 from .options import (  # noqa: F401 - the exit codes and COMMANDS are this module's face too
     COMMANDS, EXIT_ACCOUNT, EXIT_AUTH, EXIT_BUSY, EXIT_CODES_HELP, EXIT_CREDITS, EXIT_ERROR, EXIT_FAILED,
     EXIT_IN_USE, EXIT_INVALID, EXIT_MODERATED, EXIT_NETWORK, EXIT_NOT_READY, EXIT_OK, EXIT_PIPE, EXIT_TIMEOUT,
@@ -41,182 +40,6 @@ from .options import (  # noqa: F401 - the exit codes and COMMANDS are this modu
 )
 
 log = logging.getLogger(__name__)
-
-
-class CliError(Exception):
-    def __init__(self, message: str, code: int) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-def exit_code_for(error: BaseException) -> int:
-    for kind, code in ((InvalidInput, EXIT_INVALID), (BadAddress, EXIT_INVALID), (Unauthorized, EXIT_AUTH),
-                       (InsufficientCredits, EXIT_CREDITS), (Moderated, EXIT_MODERATED),
-                       (AccountPendingError, EXIT_ACCOUNT), (Busy, EXIT_BUSY), (Transient, EXIT_NETWORK)):
-        if isinstance(error, kind):
-            return code
-    if isinstance(error, ApiError) and error.status == 400:
-        return EXIT_INVALID
-    return EXIT_ERROR
-
-
-def exit_code_for_job(job: Job) -> int:
-    if job.state is JobState.COMPLETED or job.state in (JobState.QUEUED, JobState.GENERATING):
-        return EXIT_OK
-    by_status = {400: EXIT_INVALID, 401: EXIT_AUTH, 412: EXIT_CREDITS, 422: EXIT_MODERATED, 596: EXIT_ACCOUNT}
-    if job.state is JobState.WAITING_SLOT:
-        return EXIT_NETWORK if job.error_kind is ErrorKind.TRANSIENT else EXIT_BUSY
-    if job.state is JobState.PENDING:   # never tried: --timeout ran out while it waited its turn
-        return EXIT_TIMEOUT
-    return by_status.get(job.error_status or 0, EXIT_FAILED)
-
-
-def _percent_printer():
-    """Says each new percentage once (the last one, 100 %, was said twice; CLI pass)."""
-    said = [-1]
-
-    def progress(done: int, total: int) -> None:
-        percent = done * 100 // total if total else 0
-        if percent != said[0]:
-            said[0] = percent
-            say(f"  {percent}%")
-    return progress
-
-
-def state_words(job: Job) -> str:
-    """"Job 1a2b3c4d has failed", not "is failed" (CLI pass)."""
-    if job.state is JobState.FAILED:
-        return "has failed"
-    if job.state is JobState.NEEDS_ATTENTION:
-        return "needs attention"
-    return f"is {job.state.label.lower().rstrip('…')}"
-
-
-def job_json(job: Job) -> dict[str, Any]:
-    return {
-        "id": job.id, "video_id": job.video_id, "status": job.state.value,
-        "remote_status": job.status_label or None, "url": job.result_url or None,
-        "message": job.message, "account": job.account, "local_path": job.local_path or None,
-        "created_at": job.created_at, "finished_at": job.finished_at,
-        "parameters": job.request.to_payload(),
-    }
-
-
-def video_json(video: Video) -> dict[str, Any]:
-    return {
-        "video_id": video.video_id, "status": video.status_label, "created_at":
-        video.created_at.isoformat() if video.created_at else None, "prompt": video.prompt,
-        "duration": video.video_duration or video.duration, "width": video.output_width,
-        "height": video.output_height, "url": video.url or None, "thumbnail": video.thumbnail_url or None,
-    }
-
-
-def stdout_is_terminal() -> bool:
-    try:
-        return sys.stdout.isatty()
-    except (AttributeError, ValueError):   # replaced or closed stdout: not a person reading it
-        return False
-
-
-def print_list(args: argparse.Namespace, items: list, as_json, header: tuple[str, ...], as_row) -> None:
-    """One JSON array with --json (and nothing else on stdout). Otherwise one line per item: for a
-    terminal, columns aligned under a header row; into a pipe or a file, only the tab-separated rows.
-
-    The choice: the README offers --json to scripts, but the plain lines are tab-separated, a format
-    made for `cut -f1` and the like, where a header would be read as one more item; so the header
-    (and aligned columns) only for a person at a terminal. The fields are the same either way."""
-    if args.json:
-        print(json.dumps([as_json(item) for item in items], indent=2))
-        return
-    rows = [tuple(str(field) for field in as_row(item)) for item in items]
-    if not stdout_is_terminal():
-        for row in rows:
-            print("\t".join(row))
-        return
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
-    for row in [header, *rows]:
-        print("  ".join([*(field.ljust(width) for field, width in zip(row, widths)), row[-1]]).rstrip())
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def state_text(job: Job) -> str:
-    """The state as the CLI words it: a send that failed to connect is not "waiting for a slot"."""
-    if job.state is JobState.WAITING_SLOT and job.error_kind is ErrorKind.TRANSIENT:
-        return "Not sent yet"
-    return job.state.label
-
-
-def input_problems(error: InvalidInput) -> str:
-    """Refused fields named as the options that set them (the form's wording names its fields)."""
-    return "; ".join(f"--{e.field.replace('_', '-')}: {e.message}" for e in error.errors)
-
-
-def read_token() -> str:
-    token = os.environ.get("USEAPI_TOKEN", "").strip()
-    if not token:
-        from pixverse_desktop.storage.secrets import KeyringTokenStore, KeyringUnavailable
-
-        try:
-            token = KeyringTokenStore().get() or ""
-        except KeyringUnavailable as exc:
-            raise CliError(f"No token in USEAPI_TOKEN and the keyring is not usable: {exc}", EXIT_AUTH)
-    if not token:
-        raise CliError("No API token: set USEAPI_TOKEN or save one in the app (Settings → API token).", EXIT_AUTH)
-    register_secret(token)
-    return token
-
-
-def default_data_dir() -> Path:
-    from pixverse_desktop.core.paths import data_dir
-
-    return data_dir()
-
-
-# -- commands -----------------------------------------------------------------------------------
-
-
-class Session:
-    """The objects one command needs, closed together. ``runs_jobs``: the command sends or follows the
-    journal's jobs, which one process at a time does (storage.journal_lock)."""
-
-    def __init__(self, args: argparse.Namespace, need_token: bool = True, runs_jobs: bool = False) -> None:
-        base = api_base_from_env(args.api_base)   # a malformed address fails here, before anything else
-        token = read_token() if need_token else ""
-        data_dir = Path(args.data_dir or default_data_dir())
-        self.lock = JournalLock(data_dir)
-        if runs_jobs:
-            try:
-                self.lock.acquire()
-            except JournalInUse as exc:
-                raise CliError(
-                    "PixVerse Desktop (its window, or another command"
-                    + (f", process {exc.pid}" if exc.pid else "") + ") is running the jobs of this journal, "
-                    "and one process at a time does, so that no job is ever sent twice. Let it finish, "
-                    "quit it, or use another folder with --data-dir.", EXIT_IN_USE) from None
-        self.http = make_http_client()
-        self.client = PixverseClient(base, lambda: token, self.http)
-        self.store = JobStore.open(data_dir)
-
-    async def close(self) -> None:
-        await self.http.aclose()
-        self.store.close()
-        self.lock.release()
-
-
-@contextlib.asynccontextmanager
-async def _journal_engine(args: argparse.Namespace):
-    """The session of a command that runs the journal's jobs (it holds the journal) and its engine, not
-    started yet; stopped and closed however the command ends."""
-    session = Session(args, runs_jobs=True)
-    engine = JobEngine(session.client, session.store, EngineConfig(poll_min_s=args.poll_min))
-    try:
-        yield session, engine
-    finally:
-        await engine.stop()
-        await session.close()
 
 
 def _request_from_args(args: argparse.Namespace, video_path: str | None) -> ExtendRequest:
@@ -238,7 +61,7 @@ async def cmd_extend(args: argparse.Namespace) -> int:
         if not Path(args.file).is_file():
             raise CliError(f"No such file: {args.file}", EXIT_INVALID)
         upload_content_type(args.file, video_only=True)
-    async with _journal_engine(args) as (session, engine):
+    async with journal_engine(args) as (session, engine):
         video_path = None
         await engine.start()
         _stop_on_problem(engine)  # e.g. the token was refused by GET /accounts: nothing is sent
@@ -434,7 +257,7 @@ async def cmd_jobs(args: argparse.Namespace) -> int:
 
 
 async def _retry(args: argparse.Namespace) -> int:
-    async with _journal_engine(args) as (session, engine):
+    async with journal_engine(args) as (session, engine):
         old = session.store.get(args.retry) or session.store.by_id_prefix(args.retry)
         if old is None:
             raise CliError(f"No job {args.retry!r} in the journal (`jobs` lists them; give 4 or more "
@@ -457,7 +280,7 @@ async def _retry(args: argparse.Namespace) -> int:
 
 async def _resume_all(args: argparse.Namespace) -> tuple[list[Job], list[Job]]:
     """Every job, and the ones that were unfinished, as they ended."""
-    async with _journal_engine(args) as (session, engine):
+    async with journal_engine(args) as (session, engine):
         await engine.start()
         unfinished = [j for j in engine.jobs() if not j.state.is_final]
         say(f"Resuming {len(unfinished)} unfinished job(s)…")
@@ -483,76 +306,6 @@ async def _resume_all(args: argparse.Namespace) -> tuple[list[Job], list[Job]]:
                 with contextlib.suppress(asyncio.CancelledError):
                     await ending
         return session.store.all(), list(ending.result())
-
-
-async def cmd_download(args: argparse.Namespace) -> int:
-    session = Session(args)
-    try:
-        job = session.store.get(args.id) or session.store.by_video_id(args.id) or \
-            session.store.by_id_prefix(args.id)
-        if job is not None and job.state is not JobState.COMPLETED and not job.result_url:
-            if job.state.is_final:
-                # As `extend` ends for the same job (moderation 5, not 6), and one full stop, not "again.)."
-                raise CliError(f"Job {job.id[:8]} {state_words(job)}: there is no result to download"
-                               + (f" ({job.message.rstrip('.')})" if job.message else "") + ".",
-                               exit_code_for_job(job) or EXIT_FAILED)
-            if not job.video_id:   # not sent yet; running is not failed: 6 said so (CLI pass)
-                raise CliError(f"Job {job.id[:8]} {state_words(job)}: it has no result yet. "
-                               "`pixverse-desktop jobs --wait` sends it and follows it; download it then.",
-                               EXIT_NOT_READY)
-            # Sent: the journal may lag behind the service, as nothing followed the job since (it said
-            # "queued" of a finished video; CLI pass). The service is asked below.
-        if job is None and parse_video_id(args.id) is None:   # the service's answer named "email" (CLI pass)
-            raise CliError(f"“{args.id}” is neither a job of this journal (`pixverse-desktop jobs` lists them) "
-                           "nor a video ID (user:…-pixverse:…-video:…).", EXIT_INVALID)
-        video_id, url, prompt = (job.video_id, job.result_url, job.request.prompt) if job else (args.id, "", "")
-        if not url:
-            if not video_id:
-                raise CliError("That job has no video yet.", EXIT_INVALID)
-            video = await _video_for_download(session.client, video_id)
-            url, prompt = video.url, prompt or video.prompt
-            if not url and not video.status.is_final:
-                raise CliError(f"The video is not finished yet ({video.status_label}): download it once it is "
-                               "COMPLETED" + (" (`pixverse-desktop jobs --wait` follows it)." if job else "."),
-                               EXIT_NOT_READY)
-            if not url:
-                raise CliError(f"The video has no result to download ({video.status_label}).", EXIT_FAILED)
-        target_dir = args.dir or _library_dir()
-        downloader = Downloader(session.http, target_dir)
-        say(f"Downloading into {target_dir}…")
-        try:
-            path = await downloader.fetch(url, result_file_name(prompt, video_id or args.id),
-                                          _percent_printer())
-        except (OSError, DownloadError) as exc:   # a folder that cannot be made or written (a traceback)
-            raise CliError(f"Not downloaded: {failure_words(exc)}.", EXIT_ERROR) from None
-    finally:
-        await session.close()
-    print(json.dumps({"path": str(path), "video_id": video_id}) if args.json else str(path))
-    return EXIT_OK
-
-
-async def _video_for_download(client: PixverseClient, video_id: str) -> Video:
-    """GET /videos/{id} answers 404 for a video still being made (documented): the list, which shows
-    it, tells "not finished yet" from "no such video"; the service's own 404 text named GET /videos,
-    and for an account the token lacks its 400 told the creator to configure one (CLI pass)."""
-    parsed = parse_video_id(video_id)
-    try:
-        return await client.get_video(video_id)
-    except (NotFound, BadRequest):
-        if parsed and parsed[1] not in {a.email for a in await client.accounts()}:
-            raise CliError(f"No video {video_id}: {parsed[1]} is not an account of this token.",
-                           EXIT_INVALID) from None
-        listed = await client.list_videos(parsed[1] if parsed else None)
-        match = next((v for v in listed if v.video_id == video_id), None)
-        if match is None:
-            raise CliError(f"No video {video_id} on this token's accounts.", EXIT_ERROR) from None
-        return match
-
-
-def _library_dir() -> str:
-    from pixverse_desktop.storage.settings import Settings
-
-    return Settings().get("library_dir")
 
 
 HANDLERS = {"extend": cmd_extend, "videos": cmd_videos, "jobs": cmd_jobs, "download": cmd_download}

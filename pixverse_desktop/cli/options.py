@@ -31,7 +31,7 @@ EXIT_CODES_HELP = """exit codes:
 """
 
 
-# How cli.read_token and cli.Session really find the token and the service; keep them in step.
+# How cli.common.read_token and cli.common.Session really find the token and the service; keep them in step.
 TOKEN_NOTE = """
 token: read from the USEAPI_TOKEN environment variable, or else from the OS keyring, where the
   window saves it (Settings → API token; one used "for this session only" is not saved there).

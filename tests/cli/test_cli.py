@@ -426,7 +426,7 @@ def test_jobs_help_says_that_without_wait_no_token_is_needed(capsys):
 def test_a_command_without_a_token_needs_none_when_the_help_says_so(monkeypatch, run_cli, tmp_path):
     """`jobs` (no --wait) reads the journal only, as its help says: no token, no service."""
     monkeypatch.delenv("USEAPI_TOKEN")
-    monkeypatch.setattr(cli, "read_token", lambda: pytest.fail("jobs asked for a token"))
+    monkeypatch.setattr(cli.common, "read_token", lambda: pytest.fail("jobs asked for a token"))
 
     class Closed:
         base_url = "http://127.0.0.1:9/v2/pixverse"
@@ -457,7 +457,7 @@ def test_videos_into_a_pipe_prints_only_the_tab_separated_rows(sim_factory, run_
 
 def test_videos_and_jobs_in_a_terminal_have_a_header_row(sim_factory, run_cli, monkeypatch):
     th = sim_factory(seed_videos=3)
-    monkeypatch.setattr(cli, "stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(cli.common, "stdout_is_terminal", lambda: True)
     code, out, _ = run_cli(th, "videos")
     lines = out.splitlines()
     assert code == 0 and len(lines) == 4 and lines[0].split() == ["VIDEO_ID", "STATUS", "DURATION", "PROMPT"]
