@@ -55,6 +55,10 @@ class EngineConfig:
     # engine learns it: lets the first jobs be polled when they are due instead of by their age.
     # Demo mode knows the simulator's clock; for the real service there is no prior (None).
     expected_job_s: float | None = None
+    # At stop, a send already on its way gets this long to be answered: cut off, its job could only be
+    # looked for after a restart, and showed "Needs attention" where the service never got it (new-user
+    # pass). No new send starts once stopping.
+    send_grace_s: float = 3.0
 
 
 class JobEngine:
@@ -267,6 +271,9 @@ class JobEngine:
         self._wake.set()
         for poller in self._pollers.values():
             poller.wake()
+        sending = [t for t in self._tasks if t.get_name().startswith("submit ")]
+        if sending and self.config.send_grace_s > 0:
+            await asyncio.wait(sending, timeout=self.config.send_grace_s)
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
@@ -335,8 +342,8 @@ class JobEngine:
     async def _submit(self, job_id: str) -> None:
         try:
             job = self._jobs.get(job_id)
-            if job is None or job.state not in (JobState.PENDING, JobState.WAITING_SLOT):
-                return  # removed (cancelled) after it was scheduled
+            if job is None or job.state not in (JobState.PENDING, JobState.WAITING_SLOT) or self.closing:
+                return  # removed (cancelled) after it was scheduled, or the engine is stopping
             job = self.publish(job.evolve(state=JobState.SUBMITTING, submitted_at=self.clock(),
                                           message=JobState.SUBMITTING.label, next_try_at=None))
             await self.store.sync()   # on disk before the credits are spent, even through a power cut

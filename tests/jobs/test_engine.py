@@ -402,3 +402,27 @@ def test_no_certificate_store_keeps_a_job_unsent_and_holds_the_rest(sim_factory,
     assert job.state is JobState.PENDING and job.message.startswith("Not sent: Secure connections cannot be made")
     assert [(p.kind, p.email) for p in problems] == [("certificates", None)]
     assert th.call(lambda: len(th.sim.api_requests("/videos/extend-v3", "POST"))) == 0
+
+
+def test_stopping_lets_a_send_on_its_way_be_answered_and_starts_none(sim_factory, harness):
+    """Quitting while a send waited for its answer cut it off: after a restart the job could only be
+    looked for, and read "Needs attention" where the service never got it (new-user pass)."""
+    th = sim_factory([AccountConfig("a@example.com", max_jobs=1, credits=1000)])
+    th.call(lambda: th.sim.state.faults.add("latency", seconds=0.6, method="POST", path="/videos/extend-v3"))
+
+    async def main():
+        async with harness(th) as h:
+            source = await h.seed_video("a@example.com")
+            first = h.engine.submit(ExtendRequest(prompt="on its way", video_id=source))
+            second = h.engine.submit(ExtendRequest(prompt="waits its turn", video_id=source))
+            for _ in range(200):
+                if h.engine.get(first.id).state is JobState.SUBMITTING:
+                    break
+                await asyncio.sleep(0.01)
+            await h.engine.stop()
+            return h.engine.get(first.id), h.engine.get(second.id)
+
+    sent, waiting = asyncio.run(main())
+    assert sent.state is JobState.QUEUED and sent.video_id          # answered, not cut off
+    assert waiting.state is JobState.PENDING                         # and nothing new was sent
+    assert th.call(lambda: len(th.sim.api_requests("/videos/extend-v3", "POST"))) == 1
