@@ -56,6 +56,9 @@ class JobTable(QWidget):
         self.view.setShowGrid(False)
         self.view.setWordWrap(False)
         self.view.setTabKeyNavigation(False)   # Tab leaves the table (arrows move inside): no focus trap
+        # M, L and C reach the player from here too; a letter jumped to a job instead, and Delete then
+        # removed that one, not the one playing (new-user pass; shortcuts.KeysForControls).
+        self.view.setProperty("typeAhead", False)
         self.view.setIconSize(JobTableModel.ICON_SIZE)
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setDefaultSectionSize(44)
@@ -255,6 +258,10 @@ class JobTable(QWidget):
 
     def _save_to(self, job: Job, target: str) -> None:
         if job.local_path and os.path.exists(job.local_path):
+            if os.path.exists(target) and os.path.samefile(job.local_path, target):
+                # The dialog offers the library's own copy: "… and … are the same file" (new-user pass)
+                self.message.emit(self.tr("Already saved as %s") % target)
+                return
             asyncio.ensure_future(self._copy(job.local_path, target))
             return
         try:

@@ -352,7 +352,9 @@ class MainWindow(QMainWindow):
 
     def play_job(self, job: Job) -> None:
         source = self._source_item(job)
-        self.show_player().load(job.local_path or job.result_url, compare_with=source.play_url if source else "")
+        # The saved copy if it is still there, else the service's (a moved file had failed to play).
+        local = job.local_path if job.local_path and os.path.exists(job.local_path) else ""
+        self.show_player().load(local or job.result_url, compare_with=source.play_url if source else "")
 
     def extend_again(self, job: Job) -> None:
         """The finished job's result becomes the new source (a chained extension)."""

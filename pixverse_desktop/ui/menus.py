@@ -72,8 +72,18 @@ def handlers(w: "MainWindow") -> dict[str, Callable[[], object]]:
         "seek_forward": later(lambda w: w.show_player().seek(1000)),
         "slower": later(lambda w: w.show_player().change_speed(-1)),
         "faster": later(lambda w: w.show_player().change_speed(1)),
-        "compare": later(lambda w: w.player.compare_button.isEnabled() and w.show_player().compare_button.toggle()),
+        "compare": later(_compare),
     }
+
+
+def _compare(w: "MainWindow") -> None:
+    """C: the A | B view, or why there is none (the key did nothing at all; new-user pass)."""
+    if w.player.compare_button.isEnabled():
+        w.show_player().compare_button.toggle()
+    else:
+        w.show_status(QCoreApplication.translate(
+            "Menus", "Nothing to compare: A | B shows a finished job's result beside its source. Play a job's "
+                     "result first."))
 
 
 MENUS = (

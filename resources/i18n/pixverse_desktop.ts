@@ -527,8 +527,8 @@
 <context>
     <name>JobTable</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/job_table.py" line="+44"/>
-        <location line="+45"/>
+        <location filename="../../pixverse_desktop/ui/job_table.py" line="+51"/>
+        <location line="+47"/>
         <source>Jobs</source>
         <translation type="unfinished"></translation>
     </message>
@@ -613,7 +613,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+15"/>
+        <source>Already saved as %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+29"/>
         <source>Save video as</source>
         <translation type="unfinished"></translation>
     </message>
@@ -844,7 +849,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+45"/>
+        <source>Nothing to compare: A | B shows a finished job&apos;s result beside its source. Play a job&apos;s result first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1002,7 +1012,7 @@
 <context>
     <name>PresetBar</name>
     <message>
-        <location filename="../../pixverse_desktop/ui/presets.py" line="+161"/>
+        <location filename="../../pixverse_desktop/ui/presets.py" line="+162"/>
         <source>Preset</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1032,13 +1042,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-139"/>
-        <location line="+160"/>
+        <location line="-140"/>
+        <location line="+161"/>
         <source>Defaults</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-149"/>
+        <location line="-150"/>
         <source>Save preset</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1071,7 +1081,7 @@
 <context>
     <name>PresetsPage</name>
     <message>
-        <location line="+166"/>
+        <location line="+167"/>
         <source>seed %s</source>
         <translation type="unfinished"></translation>
     </message>

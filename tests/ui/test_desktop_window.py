@@ -226,14 +226,14 @@ def test_menus_and_keys_come_from_one_table(start_app, aio):
     assert w.form.seed_random.isChecked() != before and toggles == []
     QTest.keyClick(w.form.prompt, Qt.Key.Key_M)                                            # typing wins
     assert not w.player.audio.isMuted() and w.form.prompt.toPlainText().endswith("m")
-    QTest.keyClick(w.jobs.view, Qt.Key.Key_M)                # a list keeps letters for type-ahead search
-    assert not w.player.audio.isMuted()
-    w.picker.view.setFocus()                                 # ...but not "]": no video starts with it
+    QTest.keyClick(w.jobs.view, Qt.Key.Key_M)   # the job and video lists leave letters to the player: mute
+    assert w.player.audio.isMuted()             # (they had jumped to a row starting with the letter)
+    w.picker.view.setFocus()                                 # and "]", which no list uses
     QTest.keyClick(w.picker.view, Qt.Key.Key_BracketRight)
     assert w.player.speed.currentData() > 1.0
     w.player.play_button.setFocus()
-    QTest.keyClick(w.player.play_button, Qt.Key.Key_M)                                     # the player: mute
-    assert w.player.audio.isMuted()
+    QTest.keyClick(w.player.play_button, Qt.Key.Key_M)                                     # the player: unmute
+    assert not w.player.audio.isMuted()
 
 
 def test_settings_apply_live_and_files_from_the_command_line(start_app, aio, qapp, tmp_path):

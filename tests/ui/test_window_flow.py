@@ -340,6 +340,40 @@ def test_the_video_list_by_keyboard_never_changes_the_source_unasked(start_app, 
     assert QApplication.focusWidget() is w.form.prompt
 
 
+def test_the_job_list_leaves_letters_to_the_player_and_plays_or_saves_what_is_there(start_app, aio, tmp_path):
+    """New-user pass: in the job list "l" jumped to a job starting with L (and Delete removed that one)
+    instead of turning the loop; a result whose saved file was moved did not play; Save as onto the
+    library's own copy ended in "… are the same file"; C with nothing to compare did nothing."""
+    w = start_app(demo=True).window
+    aio.until(lambda: w.video_model.rowCount() >= 1, 10, "videos")
+    w.picker.select_row(0)
+    jobs = []
+    for prompt in ("Lightning over the hills", "Mist rolls in"):
+        w.form.prompt.setPlainText(prompt)
+        jobs.append(w.submit(w.form.request())[0])
+    aio.until(lambda: all(_row_state(w, j.id) is JobState.COMPLETED for j in jobs), 30, "both results")
+    w.jobs.select_job(jobs[1].id)
+    w.jobs.view.setFocus()
+    aio.until(lambda: w.jobs.view.hasFocus(), 5, "the list's focus")
+    looping = w.player.loop_button.isChecked()
+    QTest.keyClick(w.jobs.view, Qt.Key.Key_L)
+    assert w.jobs.selected_job().id == jobs[1].id and w.player.loop_button.isChecked() is not looping
+
+    w.actions_by_name["compare"].trigger()                   # nothing loaded to compare: said why
+    aio.until(lambda: "Nothing to compare" in w.statusBar().currentMessage(), 5, "the reason")
+
+    done = w.engine.get(jobs[1].id)
+    moved = done.evolve(local_path=str(tmp_path / "moved-away.mp4"))
+    w.play_job(moved)
+    assert w.player.current_source == done.result_url
+    copy = tmp_path / "copy.mp4"
+    copy.write_bytes(b"\0" * 16)
+    said = []
+    w.jobs.message.connect(said.append)
+    w.jobs._save_to(done.evolve(local_path=str(copy)), str(copy))
+    assert said and said[-1].startswith("Already saved as") and copy.read_bytes() == b"\0" * 16
+
+
 def test_a_layout_saved_side_by_side_opens_stacked_in_a_narrow_window(start_app, aio):
     """A splitter's saved state carries its orientation: one saved wide (say, on a larger screen) must
     not squeeze the player and form side by side into a window too narrow for them."""
