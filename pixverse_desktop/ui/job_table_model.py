@@ -106,10 +106,17 @@ class JobTableModel(QAbstractTableModel):
         row = self._index.get(job.id)
         self._jobs[job.id] = job
         if row is None:
+            # A job brought back (Ctrl+Z) returns to its place by when it was made (it came back at the
+            # bottom; new-user pass); a new job is the newest, at the end, as before.
             row = len(self._ids)
+            while row and self._jobs[self._ids[row - 1]].created_at > job.created_at:
+                row -= 1
             self.beginInsertRows(QModelIndex(), row, row)
-            self._ids.append(job.id)
-            self._index[job.id] = row
+            self._ids.insert(row, job.id)
+            if row == len(self._ids) - 1:
+                self._index[job.id] = row
+            else:
+                self._index = {jid: r for r, jid in enumerate(self._ids)}
             self.endInsertRows()
         else:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))

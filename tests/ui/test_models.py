@@ -140,6 +140,19 @@ def _job(state=JobState.QUEUED, **kw) -> Job:
                state=state, created_at=now - 30, accepted_at=now - 20, **kw)
 
 
+def test_a_job_brought_back_returns_to_its_place(qapp):
+    """Ctrl+Z put a removed job back at the bottom, below jobs made after it (new-user pass)."""
+    model = JobTableModel(tick_ms=50)
+    a, b, c = (_job(id=name).evolve(created_at=t) for name, t in (("a", 1.0), ("b", 2.0), ("c", 3.0)))
+    model.set_jobs([a, b, c])
+    model.upsert(b.evolve(hidden=True))                      # removed
+    assert [model.job_at(r).id for r in range(model.rowCount())] == ["a", "c"]
+    model.upsert(b)                                          # brought back
+    model.upsert(_job(id="d").evolve(created_at=4.0))        # and a new one, the newest
+    assert [model.job_at(r).id for r in range(model.rowCount())] == ["a", "b", "c", "d"]
+    assert [model.row_of(i) for i in "abcd"] == [0, 1, 2, 3]
+
+
 def test_job_table_model_rows_keyed_by_id(qapp):
     model = JobTableModel(tick_ms=50)
     QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
