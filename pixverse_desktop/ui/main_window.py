@@ -259,6 +259,29 @@ class MainWindow(QMainWindow):
 
     # -- events ---------------------------------------------------------------------------------
 
+    def confirm_quit(self) -> None:
+        """File → Quit, Ctrl+Q, the tray's Quit. Jobs not sent yet are said first: they stay in the
+        journal and go out at the next start, perhaps much later (it quit without a word; new-user
+        pass). Sent jobs need no word: the service goes on with them and they are followed later."""
+        waiting = [j for j in self.engine.jobs() if j.state in (JobState.PENDING, JobState.WAITING_SLOT)]
+        if not waiting:
+            self.quitRequested.emit()
+            return
+        from PySide6.QtWidgets import QMessageBox   # first use: the start does without it
+
+        text = (self.tr("One job is not sent yet. It stays in the job list and is sent the next time "
+                        "PixVerse Desktop starts.") if len(waiting) == 1 else
+                self.tr("%d jobs are not sent yet. They stay in the job list and are sent the next time "
+                        "PixVerse Desktop starts.") % len(waiting))
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Quit PixVerse Desktop"), text,
+                          QMessageBox.StandardButton.Cancel, self)
+        quit_button = box.addButton(self.tr("Quit"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(quit_button)
+        box.setObjectName("QuitWithUnsentBox")
+        box.buttonClicked.connect(lambda button: button is quit_button and self.quitRequested.emit())
+        self._quit_box = box
+        box.open()   # not exec(): no nested event loop under qasync
+
     def show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
 

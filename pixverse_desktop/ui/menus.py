@@ -56,7 +56,7 @@ def handlers(w: "MainWindow") -> dict[str, Callable[[], object]]:
         return lambda: w.when_complete(lambda: act(w))
 
     return {
-        "add_video": w.picker.choose_file, "settings": w.dialogs.settings, "quit": w.quitRequested.emit,
+        "add_video": w.picker.choose_file, "settings": w.dialogs.settings, "quit": w.confirm_quit,
         "shortcuts": w.dialogs.shortcuts, "refresh": w.picker.refresh, "filter": w.focus_filter,
         "focus_videos": lambda: w.picker.view.setFocus(), "focus_form": later(lambda w: w.focus_prompt()),
         "focus_jobs": later(lambda w: w.jobs.view.setFocus()),

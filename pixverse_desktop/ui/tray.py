@@ -124,7 +124,7 @@ class TrayController(QObject):
         self.toggle_action.triggered.connect(self.toggle_window)
         self._update_toggle()
         self.quit_action = self.menu.addAction(self.tr("Quit"))
-        self.quit_action.triggered.connect(self.window.quitRequested.emit)
+        self.quit_action.triggered.connect(self.window.confirm_quit)
         count = len(running)
         self.tray.setToolTip(APP_NAME if not count else self.tr("%s — %d running") % (APP_NAME, count))
 

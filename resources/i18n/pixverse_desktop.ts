@@ -686,18 +686,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+129"/>
+        <location line="+136"/>
         <source>Waiting for a free slot (next try %s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-190"/>
-        <location line="+191"/>
+        <location line="-197"/>
+        <location line="+198"/>
         <source>Waiting for a free slot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-193"/>
+        <location line="-200"/>
         <source>Waiting to send</source>
         <translation type="unfinished"></translation>
     </message>
@@ -737,7 +737,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+144"/>
+        <location line="+151"/>
         <source>Account: %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -820,7 +820,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+22"/>
+        <source>One job is not sent yet. It stays in the job list and is sent the next time PixVerse Desktop starts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%d jobs are not sent yet. They stay in the job list and are sent the next time PixVerse Desktop starts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Quit PixVerse Desktop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+45"/>
         <source>Enter your useapi.net API token to extend; nothing was sent.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -488,3 +488,30 @@ def test_the_last_source_of_a_second_account_is_chosen_again_after_a_restart(sta
     w2 = start_app(api_base=th.base_url, token=TOKEN).window
     assert w2.video_model.email == "two@example.com" and w2.picker.account_box.currentData() == "two@example.com"
     assert w2.form.source is not None and w2.form.source.key == key
+
+
+def test_quit_says_first_that_jobs_not_sent_yet_go_out_at_the_next_start(start_app, aio, monkeypatch):
+    """Quit with jobs waiting for a slot ended the app without a word (new-user pass); with none
+    waiting it quits at once, as before."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from pixverse_desktop.api.schemas import ExtendRequest
+    from pixverse_desktop.jobs.models import Job
+
+    w = start_app(demo=True).window
+    quits = []
+    w.quitRequested.connect(lambda: quits.append(1))
+    waiting = [Job(f"j{i}", ExtendRequest("a storm rolls in"), state=state)
+               for i, state in enumerate((JobState.PENDING, JobState.WAITING_SLOT, JobState.QUEUED))]
+    monkeypatch.setattr(w.engine, "jobs", lambda: waiting)
+    w.actions_by_name["quit"].trigger()                                   # Ctrl+Q
+    box = w.findChild(QMessageBox, "QuitWithUnsentBox")
+    assert box is not None and box.isVisible() and "2 jobs are not sent yet" in box.text() and quits == []
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    assert quits == []
+    w.actions_by_name["quit"].trigger()
+    w._quit_box.defaultButton().click()                                   # Quit
+    assert quits == [1]
+    monkeypatch.setattr(w.engine, "jobs", lambda: waiting[2:])            # only sent ones: no question
+    w.actions_by_name["quit"].trigger()
+    assert quits == [1, 1]
