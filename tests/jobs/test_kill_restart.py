@@ -56,7 +56,11 @@ def test_sigkill_at_random_moments_never_loses_or_doubles_a_job(sim_factory, tmp
 
     final = cli(th, tmp_path, "jobs", "--wait", "--json", "--poll-min", "0.05", "--timeout", "60")
     out, err = final.communicate(timeout=120)
-    assert final.returncode == 0, err
+    # 6: a job it resumed ended needing attention (killed mid-send and not found at the service, so never
+    # charged: checked below), which `jobs --wait` reports as a failure since stop 13. Anything else fails.
+    assert final.returncode in (0, 6), err
+    if final.returncode == 6:
+        assert "needs attention" in err and "--retry" in err, err
     listed = json.loads(out)
     assert killed >= ROUNDS // 4, "the kills should land while the engine works"
 
