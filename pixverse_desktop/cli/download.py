@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 
 from pixverse_desktop.api import BadRequest, NotFound, PixverseClient
 from pixverse_desktop.api.schemas import Video, parse_video_id
@@ -15,6 +16,8 @@ from .options import EXIT_ERROR, EXIT_FAILED, EXIT_INVALID, EXIT_NOT_READY, EXIT
 
 
 async def cmd_download(args: argparse.Namespace) -> int:
+    if args.dir and os.path.exists(args.dir) and not os.path.isdir(args.dir):   # it said "File exists"
+        raise CliError(f"--dir {args.dir} is a file, not a folder: name a folder to save into.", EXIT_INVALID)
     session = Session(args)
     try:
         job = session.store.get(args.id) or session.store.by_video_id(args.id) or \

@@ -160,10 +160,13 @@ def test_download_by_video_id_is_byte_identical(sim_factory, run_cli, tmp_path):
     assert saved.parent == tmp_path / "lib"
     assert hashlib.sha256(saved.read_bytes()).digest() == hashlib.sha256(original).digest()
     (tmp_path / "a-file").write_text("not a folder")
-    for folder in (tmp_path / "a-file", tmp_path / "a-file" / "below"):   # a traceback before (CLI pass)
-        code, out, err = run_cli(th, "download", video.video_id, "--dir", str(folder))
-        assert code == cli.EXIT_ERROR and err.strip().splitlines()[-1].startswith("error: Not downloaded: ")
-        assert "Traceback" not in err
+    requests = th.call(lambda: len(th.sim.state.requests))
+    code, out, err = run_cli(th, "download", video.video_id, "--dir", str(tmp_path / "a-file"))
+    assert code == cli.EXIT_INVALID and f"--dir {tmp_path / 'a-file'} is a file, not a folder" in err   # said
+    assert th.call(lambda: len(th.sim.state.requests)) == requests   # before anything was asked ("File exists")
+    code, out, err = run_cli(th, "download", video.video_id, "--dir", str(tmp_path / "a-file" / "below"))
+    assert code == cli.EXIT_ERROR and err.strip().splitlines()[-1].startswith("error: Not downloaded: ")
+    assert "Traceback" not in err   # a traceback before (CLI pass)
 
 
 def test_help_lists_exit_codes():
