@@ -213,6 +213,7 @@ class ExtendForm(QWidget):
                  (self.variations.valueChanged, None)]
         for signal, name in watch:
             signal.connect(lambda *_a, n=name: self._edited(n))
+        self.edited.connect(self.presets.form_edited)
         order = [self.presets.combo, self.presets.save_button, self.prompt, self.negative, self.duration,
                  self.quality, self.motion, self.style, self.seed, self.seed_random, self.effect, self.account, self.advanced, self.reply_url, self.reply_ref,
                  self.max_jobs, self.watermark, self.variations, self.extend_button]

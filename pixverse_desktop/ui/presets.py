@@ -177,6 +177,7 @@ class PresetBar(QWidget):
         layout.addWidget(self.save_button)
         self.setVisible(False)
         self._dialog: QInputDialog | None = None
+        self._applying = False
 
     def bind(self, store: PresetStore, values: Callable[[], dict], apply: Callable[[dict], None]) -> None:
         self.store, self._values, self._apply = store, values, apply
@@ -207,8 +208,23 @@ class PresetBar(QWidget):
             return
         values = self.store.defaults() if data == DEFAULTS else self.store.get(data)
         if values is not None:
-            self._apply(values)
+            self._applying = True   # the fields change one by one: not edits that leave the preset
+            try:
+                self._apply(values)
+            finally:
+                self._applying = False
             self.applied.emit(self.combo.itemText(index))
+
+    def form_edited(self) -> None:
+        """The box names the preset the form holds; once a field differs from it, it shows its
+        placeholder again (it went on naming the preset after edits; verification pass)."""
+        data = self.combo.currentData()
+        if self._applying or self.store is None or data is None:
+            return
+        preset = self.store.defaults() if data == DEFAULTS else self.store.get(data)
+        values = self._values()
+        if preset is None or any(key in values and values[key] != value for key, value in preset.items()):
+            self.combo.setCurrentIndex(-1)
 
     def apply_name(self, name: str) -> bool:
         index = self.combo.findData(name)

@@ -163,6 +163,24 @@ def test_presets_save_load_delete_from_form_and_settings(qtbot, settings, light)
     assert PresetStore(Settings(settings.path)).names() == ["Low res"]        # persisted
 
 
+def test_the_presets_box_names_a_preset_only_while_the_form_holds_it(qtbot, settings, light):
+    store = PresetStore(settings)
+    form = ExtendForm()
+    qtbot.addWidget(form)
+    form.presets.bind(store, lambda: preset_values(form), lambda v: apply_form_values(form, v))
+    form.duration.setCurrentIndex(form.duration.findData(8))
+    form.presets.save_as("Long")
+    box = form.presets.combo
+    for choice in (DEFAULTS, "Long"):
+        box.setCurrentIndex(box.findData(choice))
+        box.activated.emit(box.currentIndex())              # applied: named, its fields all changed
+        assert box.currentData() == choice
+        form.prompt.setPlainText("a prompt is no part of a preset")
+        assert box.currentData() == choice
+    form.quality.setCurrentIndex(form.quality.findData("360p"))   # now the form differs from "Long"
+    assert box.currentIndex() == -1 and box.currentText() == ""
+
+
 def test_presets_rename_in_settings_never_onto_another(qtbot, settings, light):
     store = PresetStore(settings)
     store.save("Anime 8s", {"duration": 8, "style": "anime"})
