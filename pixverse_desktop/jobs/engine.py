@@ -61,6 +61,12 @@ class EngineConfig:
     send_grace_s: float = 3.0
 
 
+# Errors no send gets past until the person acts: the AccountProblem kind (the banner's and the CLI's
+# word for it), and whether it holds every lane (the token, this computer) or the account's alone.
+HOLDING = ((Unauthorized, "unauthorized", True), (CertificateStoreUnusable, "certificates", True),
+           (InsufficientCredits, "credits", False), (AccountPendingError, "pending_error", False))
+
+
 class JobEngine:
     def __init__(self, client: PixverseClient, store: JobStore, config: EngineConfig | None = None, *,
                  downloader=None, clock: Callable[[], float] = time.time,
@@ -314,10 +320,10 @@ class JobEngine:
         try:
             accounts = await self.client.accounts()
         except Unauthorized as exc:
-            self.park(None, "unauthorized", exc.user_message)
+            self.park_for(exc, None)
             return []
         except CertificateStoreUnusable as exc:
-            self.park(None, "certificates", exc.user_message)
+            self.park_for(exc, None)
             return list(self.accounts.values())
         except ApiError as exc:
             log.info("GET /accounts failed (%s); using local limits", type(exc).__name__)
@@ -369,7 +375,7 @@ class JobEngine:
             # waits unsent, every lane is held, and the person is told (a CLI pass found it marked
             # FAILED, "the generation failed", and `jobs --wait` polling for hours).
             self.publish(job.evolve(state=JobState.PENDING, message=f"Not sent: {exc.user_message}"))
-            self.park(None, "certificates", exc.user_message)
+            self.park_for(exc, job.account)
             return
         if isinstance(exc, Busy):
             delay = backoff.busy_delay(self.rng, exc.retry_after, self.config.busy_min_s, self.config.busy_max_s)
@@ -394,12 +400,16 @@ class JobEngine:
             return
         self.publish(job.evolve(state=JobState.FAILED, message=exc.user_message, error_kind=exc.kind,
                                 error_status=exc.status, finished_at=now))
-        if isinstance(exc, Unauthorized):
-            self.park(None, "unauthorized", exc.user_message)
-        elif isinstance(exc, InsufficientCredits):
-            self.park(job.account, "credits", exc.user_message)
-        elif isinstance(exc, AccountPendingError):
-            self.park(job.account, "pending_error", exc.user_message)
+        self.park_for(exc, job.account)
+
+    def park_for(self, exc: ApiError, account: str | None) -> bool:
+        """Holds what an error that no send can get past concerns (see HOLDING): every lane, or the
+        account's. False for any other error."""
+        for cls, kind, every_lane in HOLDING:
+            if isinstance(exc, cls):
+                self.park(None if every_lane else account, kind, exc.user_message)
+                return True
+        return False
 
     def park(self, lane: str | None, kind: str, message: str) -> None:
         if lane not in self._parked:  # one banner per problem, not one per waiting job

@@ -128,9 +128,7 @@ class AccountPoller:
             page = await engine.client.list_videos(self.email or None, limit=config.page_size,
                                                    only={j.video_id for j in active if j.video_id})
         except (Unauthorized, AccountPendingError, CertificateStoreUnusable) as exc:
-            kind = ("unauthorized" if isinstance(exc, Unauthorized) else
-                    "pending_error" if isinstance(exc, AccountPendingError) else "certificates")
-            engine.park(self.email if kind == "pending_error" else None, kind, exc.user_message)
+            engine.park_for(exc, self.email)
             return config.poll_max_s
         except ApiError as exc:
             self.failures += 1

@@ -14,10 +14,9 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 from qasync import asyncSlot
 
 from pixverse_desktop import APP_NAME
-from pixverse_desktop.api.errors import (
-    AccountPendingError, ApiError, ErrorKind, InsufficientCredits, InvalidInput,
-)
+from pixverse_desktop.api.errors import ApiError, ErrorKind, InvalidInput
 from pixverse_desktop.api.schemas import ExtendRequest, Video, parse_video_id
+from pixverse_desktop.jobs.engine import HOLDING
 from pixverse_desktop.jobs.models import Job, JobState
 from pixverse_desktop.media.thumbnails import ThumbnailCache
 from pixverse_desktop.storage.settings import Settings
@@ -291,8 +290,7 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _account_error(self, error: ApiError) -> None:
-        kind = ("credits" if isinstance(error, InsufficientCredits) else
-                "pending_error" if isinstance(error, AccountPendingError) else "unauthorized")
+        kind = next((kind for cls, kind, _every in HOLDING if isinstance(error, cls)), "unauthorized")
         self.show_account_problem(kind, error.user_message, self.video_model.email)
 
     def show_account_problem(self, kind: str, message: str, email: str | None = None) -> None:
