@@ -22,6 +22,7 @@ from pixverse_desktop.media.thumbnails import ThumbnailCache
 from pixverse_desktop.storage.settings import Settings
 
 from .bindings import EngineBridge
+from .confirm import confirm
 from .form_values import apply_form_values, default_values
 from .icons import app_icon
 from .progress_estimate import TypicalDurations
@@ -266,20 +267,12 @@ class MainWindow(QMainWindow):
         if not waiting:
             self.quitRequested.emit()
             return
-        from PySide6.QtWidgets import QMessageBox   # first use: the start does without it
-
         text = (self.tr("One job is not sent yet. It stays in the job list and is sent the next time "
                         "PixVerse Desktop starts.") if len(waiting) == 1 else
                 self.tr("%d jobs are not sent yet. They stay in the job list and are sent the next time "
                         "PixVerse Desktop starts.") % len(waiting))
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Quit PixVerse Desktop"), text,
-                          QMessageBox.StandardButton.Cancel, self)
-        quit_button = box.addButton(self.tr("Quit"), QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(quit_button)
-        box.setObjectName("QuitWithUnsentBox")
-        box.buttonClicked.connect(lambda button: button is quit_button and self.quitRequested.emit())
-        self._quit_box = box
-        box.open()   # not exec(): no nested event loop under qasync
+        self._quit_box = confirm(self, "QuitWithUnsentBox", self.tr("Quit PixVerse Desktop"), text, self.tr("Quit"),
+                                 self.quitRequested.emit, destructive=False)
 
     def show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

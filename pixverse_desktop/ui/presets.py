@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from pixverse_desktop.storage.settings import Settings
 
 from . import shortcuts
+from .confirm import confirm
 from .effect_names import effect_text
 from .form_values import PRESET_KEYS, default_values
 
@@ -351,19 +352,12 @@ class PresetsPage(QWidget):
 
     def delete_selected(self) -> None:
         """Asked first: one click deleted a preset for good, Cancel in Settings did not bring it back."""
-        from PySide6.QtWidgets import QMessageBox   # first use: the window's start does without it
-
         name = self.selected()
         if not name or self.store.get(name) is None:
             return
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Delete preset"),
-                          self.tr("Delete the preset “%s”?") % name, QMessageBox.StandardButton.Cancel, self)
-        delete = box.addButton(self.tr("Delete"), QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setObjectName("DeletePresetBox")
-        box.buttonClicked.connect(lambda button: button is delete and self.store.delete(name))
-        self._dialog = box
-        box.open()   # not exec(): no nested event loop under qasync
+        self._dialog = confirm(self, "DeletePresetBox", self.tr("Delete preset"),
+                               self.tr("Delete the preset “%s”?") % name, self.tr("Delete"),
+                               lambda: self.store.delete(name))
 
     def ask_rename(self) -> None:
         name = self.selected()

@@ -15,13 +15,14 @@ from typing import Callable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
-    QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget,
+    QHBoxLayout, QLabel, QLineEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget,
 )
 from qasync import asyncSlot
 
 from pixverse_desktop.api.validate import FAST_MOTION_RULE
 from pixverse_desktop.storage.settings import OPTIONS, Settings
 
+from .confirm import confirm
 from .field_errors import error_label
 from .icons import legible_file_dialog
 from .presets import PresetsPage, PresetStore
@@ -253,16 +254,10 @@ class SettingsDialog(QDialog):
         """Asked first: one click deleted the token from the keyring, and Cancel did not bring it back
         (new-user pass)."""
         keyring = self.tokens.where == TokenManager.KEYRING
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Forget the API token"),
-                          self.tr("Delete the API token from the OS keyring? You will need to paste it again.")
-                          if keyring else self.tr("Forget the token held for this session?"),
-                          QMessageBox.StandardButton.Cancel, self)
-        forget = box.addButton(self.tr("Forget"), QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setObjectName("ForgetTokenBox")
-        box.buttonClicked.connect(lambda button: button is forget and self._forget_now())
-        self.forget_box = box
-        box.open()   # not exec(): no nested event loop under qasync
+        self.forget_box = confirm(
+            self, "ForgetTokenBox", self.tr("Forget the API token"),
+            self.tr("Delete the API token from the OS keyring? You will need to paste it again.")
+            if keyring else self.tr("Forget the token held for this session?"), self.tr("Forget"), self._forget_now)
 
     @asyncSlot()
     async def _forget_now(self) -> None:
