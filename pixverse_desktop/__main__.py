@@ -127,13 +127,7 @@ def _import_qt_free_layers() -> None:
     (shibokensupport.feature) reads the source file of every module imported after it, looking for
     the word "PySide6"; httpx's transport and the api, jobs and storage layers skip that read
     (-40 ms of start-up, bench_startup)."""
-    import httpcore  # noqa: F401 - the transport's; otherwise imported as the first request is made
-
-    try:   # what httpcore runs asyncio with, loaded by the first request otherwise (~30 ms of it)
-        import anyio._backends._asyncio  # noqa: F401
-    except ImportError:   # another anyio layout: it is then loaded on that first request, as before
-        pass
-
+    from pixverse_desktop.api import http11  # noqa: F401 - the transport, and h11 with it
     from pixverse_desktop.core import paths  # noqa: F401
     from pixverse_desktop.jobs import downloads, engine, store  # noqa: F401
     from pixverse_desktop.storage import secrets  # noqa: F401

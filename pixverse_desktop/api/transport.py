@@ -17,28 +17,18 @@ import httpx
 
 from pixverse_desktop import __version__
 
+from .http11 import Http11Transport
+
 log = logging.getLogger(__name__)
 
-# httpcore reads an HTTP/1.1 body 64 KiB at a time; for a result of hundreds of megabytes the cost per
-# read, not the network, then limits a download (measured: ~200 MB/s vs ~450 MB/s with 4 MiB reads on
-# loopback). It is the most a single read may return, so a larger value costs nothing for small answers.
-_READ_BYTES = 4 * 1024 * 1024
 _TRANSPORT_READ_BYTES = 2 * 1024 * 1024
 
 
 def _widen_reads() -> None:
-    try:
-        from httpcore._async.http11 import AsyncHTTP11Connection
-    except ImportError:  # a future httpcore layout: keep its default
-        return
-    if getattr(AsyncHTTP11Connection, "READ_NUM_BYTES", 0) < _READ_BYTES:
-        AsyncHTTP11Connection.READ_NUM_BYTES = _READ_BYTES
-    # Below httpcore, asyncio's socket transport hands over at most 256 KiB per read: on loopback a
-    # 500 MB download was ~2,000 reads, each a pause/resume of the reader (anyio re-registers the
-    # socket with epoll every time) and a loop turn. With the direct body read (jobs/downloads.py),
-    # 2 MiB reads measured steadiest (bench_download: 256 KiB ~0.45x curl, 1 MiB ~0.8x, 2 MiB
-    # ~0.95x, 4 MiB erratic: a buffer that large is allocated per read). Only what is waiting is
-    # read, so small answers are unaffected.
+    """asyncio's socket transport hands over at most 256 KiB per read: on loopback a 500 MB download
+    was ~2,000 reads, each a loop turn and a chunk to pass on. 2 MiB reads measured steadiest
+    (bench_download: 256 KiB ~0.45x curl, 1 MiB ~0.8x, 2 MiB ~0.95x, 4 MiB erratic: a buffer that
+    large is allocated per read). Only what is waiting is read, so small answers are unaffected."""
     try:
         from asyncio.selector_events import _SelectorSocketTransport
     except ImportError:  # another asyncio layout: keep its default
@@ -72,18 +62,6 @@ def socket_options(rmem_max: int | None = None) -> list[tuple[int, int, int]]:
     return [(socket.SOL_SOCKET, socket.SO_RCVBUF, _RECEIVE_BUFFER_BYTES)]
 
 
-def _remember_missing_sniffio() -> None:
-    """httpcore runs ``import sniffio`` on every request (to tell asyncio from trio). Without sniffio
-    installed (httpx no longer depends on it) that failed import searched all of sys.path each time:
-    a tenth of the GUI thread's time while thumbnails loaded (bench_stall). A ``None`` in sys.modules
-    makes the same import fail at once; behaviour is unchanged (no sniffio means asyncio)."""
-    import importlib.util
-    import sys
-
-    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
-        sys.modules["sniffio"] = None  # type: ignore[assignment]
-
-
 def make_http_client(timeout: float = 30.0, plain_http_only: bool = False) -> httpx.AsyncClient:
     """The app's single AsyncClient (shared by API calls, thumbnails and downloads).
 
@@ -92,14 +70,11 @@ def make_http_client(timeout: float = 30.0, plain_http_only: bool = False) -> ht
     verification rather than going unchecked. Otherwise the store loads beside the start-up, not in
     its way (see TLSWhenNeeded)."""
     _widen_reads()
-    _remember_missing_sniffio()
 
-    def transport(verify: ssl.SSLContext) -> httpx.AsyncHTTPTransport:
-        # Made here, not by the client, only to pass socket options; proxies from the environment
-        # still get their own transports from httpx (with its default certificate store).
-        return httpx.AsyncHTTPTransport(
-            verify=verify, limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
-            socket_options=socket_options())
+    def transport(verify: ssl.SSLContext) -> Http11Transport:
+        # Proxies from the environment still get their own transports from httpx (httpcore, with its
+        # default certificate store): this one speaks to the service and media hosts directly.
+        return Http11Transport(verify, max_connections=16, max_keepalive=8, socket_options=socket_options())
 
     return httpx.AsyncClient(
         transport=(transport(ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)) if plain_http_only

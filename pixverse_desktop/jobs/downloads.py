@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
-BODY_READ_BYTES = 2 * 1024 * 1024   # as much as one socket read hands over (api/transport.py)
 
 
 class DownloadError(Exception):
@@ -72,9 +71,9 @@ class Downloader:
         part = target.with_name(target.name + ".part")
         have = part.stat().st_size if part.exists() else 0
         headers = {"Range": f"bytes={have}-"} if have else {}
-        # ``raw`` must outlive the response: left unfinished (the direct read below, or an error), it
-        # is finalized after httpx has closed the streams beneath it, so its clean-up has nothing
-        # left to await (closed earlier, under qasync, that clean-up awaited a close nobody ran).
+        # ``raw`` must outlive the response: left unfinished (an error), it is finalized after httpx
+        # has closed the streams beneath it, so its clean-up has nothing left to await (closed
+        # earlier, under qasync, that clean-up awaited a close nobody ran).
         raw = None
         async with self.http.stream("GET", url, headers=headers, timeout=httpx.Timeout(60.0)) as response:
             length = response.headers.get("Content-Length")
@@ -90,8 +89,7 @@ class Downloader:
                     have = 0  # the server ignored the range: start over
                 total = have + int(length) if length else None
                 raw = response.aiter_raw()   # as read: no re-chunking copy
-                done = await self._write(_body_chunks(response, raw, None if total is None else total - have),
-                                         part, have, total, progress)
+                done = await self._write(_body_chunks(raw), part, have, total, progress)
             else:
                 raise DownloadError(f"the media server answered HTTP {response.status_code}")
         if total is not None and done != total:
@@ -131,44 +129,15 @@ class Downloader:
         return done
 
 
-async def _body_chunks(response: httpx.Response, raw: AsyncIterator[bytes],
-                       length: int | None) -> AsyncIterator[bytes]:
-    """The body as it arrives (``raw`` is the response's ``aiter_raw()``). With a known length on
-    HTTP/1.1, everything after the first chunk is read straight from the connection (httpcore's
-    documented ``network_stream`` extension) instead of through h11, which copies each read into its
-    buffer and out again: on loopback that halved the throughput of a 500 MB download (bench_download).
-
-    Why this is safe: h11's body reader hands over everything it has buffered as one event, so once
-    the first chunk is out nothing is left inside h11; reads stop at the announced length, so no
-    byte of a following response can be taken; and as h11 never saw the end of the body, httpx
-    closes the connection afterwards instead of reusing it (one connection per large download).
-    """
-    stream = response.extensions.get("network_stream")
-    direct = (length is not None and stream is not None and hasattr(stream, "read")
-              and response.http_version == "HTTP/1.1"
-              and "chunked" not in response.headers.get("Transfer-Encoding", "").lower())
-    done = 0
-    async for chunk in raw:
-        done += len(chunk)
-        yield chunk
-        if direct:
-            break
-    if not direct or length is None:
+async def _body_chunks(raw: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """The body as it arrives (``raw`` is the response's ``aiter_raw()``: the app's transport hands
+    over the chunks as the socket gave them, api/http11.py). A body cut short ends the chunks instead
+    of raising: the caller sees the short count and keeps the ``.part`` to resume from."""
+    try:
+        async for chunk in raw:
+            yield chunk
+    except httpx.RemoteProtocolError:
         return
-    import httpcore  # httpx's own transport layer, loaded by the time a body is read
-
-    timeout = response.request.extensions.get("timeout", {}).get("read")
-    while done < length:
-        try:
-            chunk = await stream.read(min(BODY_READ_BYTES, length - done), timeout=timeout)
-        except (httpcore.TimeoutException, httpcore.NetworkError) as exc:
-            # The same exceptions as the usual path, so callers keep one error handling.
-            raise (httpx.ReadTimeout if isinstance(exc, httpcore.TimeoutException)
-                   else httpx.ReadError)(str(exc), request=response.request) from exc
-        if not chunk:
-            return  # closed early: the caller sees the short count and keeps the .part to resume
-        done += len(chunk)
-        yield chunk
 
 
 async def download_job(engine: "JobEngine", job_id: str) -> None:

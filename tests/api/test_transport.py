@@ -12,6 +12,7 @@ import pytest
 
 from pixverse_desktop.api import PixverseClient, make_http_client
 from pixverse_desktop.api.errors import CertificateStoreUnusable
+from pixverse_desktop.api.http11 import Http11Transport
 from pixverse_desktop.api.transport import TLSWhenNeeded
 from pixverse_desktop.simulator.testing import TEST_TOKEN, fast_config, run, running
 
@@ -19,7 +20,7 @@ from pixverse_desktop.simulator.testing import TEST_TOKEN, fast_config, run, run
 def test_demo_client_loads_no_certificates_and_trusts_none():
     """Demo mode skips the certificate store (start-up time); it must fail closed, never open."""
     demo = make_http_client(plain_http_only=True)
-    demo_tls = demo._transport._pool._ssl_context
+    demo_tls = demo._transport.ssl_context
     assert demo_tls.verify_mode == ssl.CERT_REQUIRED and demo_tls.check_hostname
     assert demo_tls.cert_store_stats()["x509_ca"] == 0
 
@@ -46,7 +47,7 @@ def test_store_loads_beside_the_caller_and_the_first_requests_wait_for_it():
 
     def make(context: ssl.SSLContext) -> httpx.AsyncBaseTransport:
         made.append(context)
-        return httpx.AsyncHTTPTransport(verify=context)
+        return Http11Transport(context)
 
     async def main():
         transport = TLSWhenNeeded(make, load)   # returns while load() is still blocked
@@ -77,7 +78,7 @@ def test_a_store_that_cannot_load_stops_https_only_and_says_which_file(error, ca
         raise error
 
     async def main():
-        transport = TLSWhenNeeded(lambda context: httpx.AsyncHTTPTransport(verify=context), load)
+        transport = TLSWhenNeeded(Http11Transport, load)
         async with running(fast_config()) as sim, httpx.AsyncClient(transport=transport) as http:
             assert len(await PixverseClient(sim.base_url, lambda: TEST_TOKEN, http).list_videos()) == 3
             secure = PixverseClient(sim.base_url.replace("http://", "https://"), lambda: TEST_TOKEN, http)
@@ -101,7 +102,7 @@ def test_closing_waits_for_a_load_still_running_in_openssl():
         return ssl.create_default_context()
 
     async def main():
-        transport = TLSWhenNeeded(lambda context: httpx.AsyncHTTPTransport(verify=context), load)
+        transport = TLSWhenNeeded(Http11Transport, load)
         assert not transport._thread.daemon
         closing = asyncio.ensure_future(transport.aclose())
         await asyncio.sleep(0.05)
@@ -128,7 +129,7 @@ def test_certificates_loaded_waits_for_the_store_and_never_raises():
 
     async def main():
         def make(context):
-            return httpx.AsyncHTTPTransport(verify=context)
+            return Http11Transport(context)
 
         async with httpx.AsyncClient(transport=TLSWhenNeeded(make, slow)) as http:
             waiting = asyncio.ensure_future(certificates_loaded(http))

@@ -376,6 +376,7 @@ def test_no_certificate_store_keeps_a_job_unsent_and_holds_the_rest(sim_factory,
 
     import httpx
 
+    from pixverse_desktop.api.http11 import Http11Transport
     from pixverse_desktop.api.transport import TLSWhenNeeded
 
     th = sim_factory()
@@ -386,7 +387,7 @@ def test_no_certificate_store_keeps_a_job_unsent_and_holds_the_rest(sim_factory,
     async def main():
         async with harness(th) as h:
             source = await h.seed_video("a@example.com")
-            secure = httpx.AsyncClient(transport=TLSWhenNeeded(lambda c: httpx.AsyncHTTPTransport(verify=c), broken))
+            secure = httpx.AsyncClient(transport=TLSWhenNeeded(Http11Transport, broken))
             h.client.http, h.client.base_url = secure, "https://127.0.0.1:9/v2/pixverse"
             try:
                 job = h.engine.submit(ExtendRequest(prompt="never sent", video_id=source))

@@ -1,0 +1,347 @@
+"""HTTP/1.1 for the app's httpx client: asyncio's own sockets below, h11 reading and writing messages.
+
+Why not httpx's default transport (httpcore): on asyncio it runs through anyio, and loading the two
+was ~40 ms of every start, a tenth of the app's time to its first frame (bench_startup); and a large
+body read through h11 was copied in and out of its buffer on every read (bench_download). This
+transport does what the app asks of HTTP and no more: a keep-alive pool per origin, TLS, httpx's
+timeouts and exceptions, request and response bodies streamed. HTTP/2 and SOCKS are not spoken;
+proxies from the environment are left to httpx, which mounts its own transports for them.
+
+A body with a Content-Length is read straight from the connection: the chunks asyncio received are
+handed over as they are, without passing through h11. Chunked and close-delimited bodies, and every
+message head, go through h11."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+import time
+from typing import AsyncIterator, Sequence
+
+import h11
+import httpx
+
+from .socket_stream import READ_BYTES, SocketStream
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})   # sent again after a stale keep-alive, never a POST
+SocketOption = tuple[int, int, int]
+
+
+class _Stale(Exception):
+    """A reused connection closed before any byte of the answer: the server had let it go."""
+
+
+class Http11Transport(httpx.AsyncBaseTransport):
+    """At most ``max_connections`` requests at once; at most ``max_keepalive`` connections kept open
+    between them, each for ``keepalive_expiry`` seconds (httpx's own defaults: 5 s)."""
+
+    def __init__(self, ssl_context: ssl.SSLContext, *, max_connections: int = 16, max_keepalive: int = 8,
+                 keepalive_expiry: float = 5.0, socket_options: Sequence[SocketOption] = ()) -> None:
+        self.ssl_context = ssl_context
+        self._max_connections = max_connections
+        self._max_keepalive = max_keepalive
+        self._expiry = keepalive_expiry
+        self._socket_options = tuple(socket_options)
+        self._slots: asyncio.Semaphore | None = None   # made in the loop that uses it
+        self._idle: list[tuple[tuple[str, str, int], SocketStream, float]] = []
+        self._busy: set[SocketStream] = set()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        timeouts = request.extensions.get("timeout", {})
+        url = request.url
+        if url.scheme not in ("http", "https"):
+            raise httpx.UnsupportedProtocol(f"Request URL has an unsupported protocol '{url.scheme}://'.")
+        origin = _origin(url)
+        await self._take_slot(timeouts.get("pool"), request)
+        try:
+            stream = self._reuse(origin)
+            if stream is not None:
+                try:
+                    return await self._exchange(stream, request, timeouts, reused=True)
+                except _Stale:
+                    if request.method not in SAFE_METHODS:
+                        raise httpx.RemoteProtocolError("Server disconnected without sending a response.",
+                                                        request=request) from None
+            stream = await self._connect(origin, timeouts.get("connect"), request)
+            return await self._exchange(stream, request, timeouts, reused=False)   # never _Stale
+        except BaseException:
+            self._slots.release()
+            raise
+
+    # the pool
+    async def _take_slot(self, timeout: float | None, request: httpx.Request) -> None:
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self._max_connections)
+        if not self._slots.locked():
+            await self._slots.acquire()   # at once
+            return
+        try:
+            await asyncio.wait_for(self._slots.acquire(), timeout)
+        except TimeoutError:
+            raise httpx.PoolTimeout("Timed out waiting for a free connection.", request=request) from None
+
+    def _reuse(self, origin: tuple[str, str, int]) -> SocketStream | None:
+        now = time.monotonic()
+        found = None
+        for entry in list(self._idle):
+            key, stream, since = entry
+            if now - since > self._expiry or not stream.idle_and_open():
+                self._idle.remove(entry)
+                stream.close()
+            elif found is None and key == origin:
+                self._idle.remove(entry)
+                found = stream
+        if found is not None:
+            self._busy.add(found)
+        return found
+
+    def _done_with(self, origin: tuple[str, str, int], stream: SocketStream, reusable: bool) -> None:
+        """The response is over (read to its end, or closed before): keep the connection or close it."""
+        self._busy.discard(stream)
+        if reusable and stream.idle_and_open():
+            self._idle.append((origin, stream, time.monotonic()))
+            while len(self._idle) > self._max_keepalive:
+                self._idle.pop(0)[1].close()
+        else:
+            stream.close()
+        self._slots.release()
+
+    async def _connect(self, origin: tuple[str, str, int], timeout: float | None,
+                       request: httpx.Request) -> SocketStream:
+        scheme, host, port = origin
+        loop = asyncio.get_running_loop()
+        tls = scheme == "https"
+        try:
+            async with asyncio.timeout(timeout):
+                sock = await self._open_socket(loop, host, port)
+                try:
+                    _, stream = await loop.create_connection(
+                        SocketStream, sock=sock, ssl=self.ssl_context if tls else None,
+                        server_hostname=host if tls else None)
+                except BaseException:
+                    sock.close()
+                    raise
+        except TimeoutError:
+            raise httpx.ConnectTimeout(f"Timed out connecting to {host}:{port}.", request=request) from None
+        except (OSError, ssl.SSLError) as exc:   # refused, unreachable, unknown host, certificate
+            raise httpx.ConnectError(str(exc) or type(exc).__name__, request=request) from exc
+        self._busy.add(stream)
+        return stream
+
+    async def _open_socket(self, loop: asyncio.AbstractEventLoop, host: str, port: int) -> socket.socket:
+        """Options set before connecting (a receive buffer only counts then); every address tried."""
+        addresses = _numeric(host, port) or await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        error: OSError = OSError(f"no address for {host}")
+        for family, kind, proto, _, address in addresses:
+            sock = socket.socket(family, kind, proto)
+            try:
+                sock.setblocking(False)
+                for option in self._socket_options:
+                    sock.setsockopt(*option)
+                if family in (socket.AF_INET, socket.AF_INET6):
+                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                await loop.sock_connect(sock, address)
+                return sock
+            except OSError as exc:
+                sock.close()
+                error = exc
+            except BaseException:
+                sock.close()
+                raise
+        raise error
+
+    # one request and its answer
+    async def _exchange(self, stream: SocketStream, request: httpx.Request, timeouts: dict,
+                        reused: bool) -> httpx.Response:
+        h = h11.Connection(h11.CLIENT)
+        read_timeout = timeouts.get("read")
+        try:
+            sent = await _send(h, stream, request, timeouts.get("write"), reused)
+            head = await _read_head(h, stream, read_timeout, reused and sent)
+        except (_Stale, httpx.HTTPError):
+            self._abandon(stream)
+            raise
+        except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, h11's protocol errors
+            self._abandon(stream)
+            raise _mapped(exc, request) from exc
+        except BaseException:   # cancelled: a half-told exchange is never reused
+            self._abandon(stream)
+            raise
+        body = _Body(self, _origin(request.url), stream, h, head, request, read_timeout)
+        body.keep = body.keep and sent
+        return httpx.Response(
+            head.status_code, headers=head.headers.raw_items(), stream=body,
+            extensions={"http_version": b"HTTP/" + head.http_version, "reason_phrase": head.reason,
+                        "network_stream": stream})
+
+    def _abandon(self, stream: SocketStream) -> None:
+        self._busy.discard(stream)
+        stream.close()
+
+    async def aclose(self) -> None:
+        for _, stream, _ in self._idle:
+            stream.close()
+        self._idle.clear()
+        for stream in list(self._busy):
+            stream.close()
+        self._busy.clear()
+
+
+async def _send(h: h11.Connection, stream: SocketStream, request: httpx.Request, timeout: float | None,
+                reused: bool) -> bool:
+    """Writes the request; False when the server closed while the body was going out (it may have
+    answered early, as with a refused token: that answer is still read)."""
+    try:
+        await stream.write(h.send(h11.Request(method=request.method, target=request.url.raw_path,
+                                              headers=request.headers.raw)), timeout)
+    except TimeoutError:
+        raise httpx.WriteTimeout("Timed out sending the request.", request=request) from None
+    except OSError as exc:
+        if reused:
+            raise _Stale() from None
+        raise httpx.WriteError(str(exc) or type(exc).__name__, request=request) from exc
+    try:
+        async for part in request.stream:   # type: ignore[union-attr]
+            data = h.send(h11.Data(data=part))
+            if data:
+                await stream.write(data, timeout)
+        await stream.write(h.send(h11.EndOfMessage()), timeout)
+    except TimeoutError:
+        raise httpx.WriteTimeout("Timed out sending the request.", request=request) from None
+    except OSError:
+        return False
+    return True
+
+
+async def _read_head(h: h11.Connection, stream: SocketStream, timeout: float | None, may_be_stale: bool) -> h11.Response:
+    """The answer's status line and headers (an informational 100 Continue is passed over)."""
+    while True:
+        event = h.next_event()
+        if event is h11.NEED_DATA:
+            try:
+                data = await stream.read(READ_BYTES, timeout)
+            except ConnectionError:
+                if may_be_stale:
+                    raise _Stale() from None
+                raise
+            if not data and may_be_stale:
+                raise _Stale()
+            may_be_stale = False   # the server did answer on it
+            h.receive_data(data)
+        elif isinstance(event, h11.Response):
+            return event
+        elif isinstance(event, h11.ConnectionClosed):
+            raise h11.RemoteProtocolError("Server disconnected without sending a response.")
+
+
+class _Body(httpx.AsyncByteStream):
+    def __init__(self, transport: Http11Transport, origin: tuple[str, str, int], stream: SocketStream,
+                 h: h11.Connection, head: h11.Response, request: httpx.Request, timeout: float | None) -> None:
+        self._transport, self._origin, self._stream, self._h = transport, origin, stream, h
+        self._request, self._timeout = request, timeout
+        self._length = _direct_length(head, request)
+        self.keep = head.http_version == b"1.1" and not _says_close(head.headers) and not _says_close(
+            (name.lower(), value) for name, value in request.headers.raw)
+        self._complete = False
+        self._closed = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            if self._length is not None:
+                async for chunk in self._direct(self._length):
+                    yield chunk
+            else:
+                async for chunk in self._framed():
+                    yield chunk
+            self._complete = True
+        except httpx.HTTPError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, h11's protocol errors
+            raise _mapped(exc, self._request) from exc
+        self._finish()   # read to its end: the connection is free before the caller closes
+
+    async def _direct(self, length: int) -> AsyncIterator[bytes]:
+        early, _ = self._h.trailing_data   # what came in with the head
+        if len(early) > length:
+            self.keep = False   # more than announced: never reused
+            early = early[:length]
+        left = length - len(early)
+        if early:
+            yield early
+        while left > 0:
+            chunk = await self._stream.read(min(READ_BYTES, left), self._timeout)
+            if not chunk:
+                raise h11.RemoteProtocolError(
+                    f"peer closed connection without sending complete message body: "
+                    f"received {length - left} bytes, expected {length}")
+            left -= len(chunk)
+            yield chunk
+
+    async def _framed(self) -> AsyncIterator[bytes]:
+        h = self._h
+        while True:
+            event = h.next_event()
+            if event is h11.NEED_DATA:
+                h.receive_data(await self._stream.read(READ_BYTES, self._timeout))
+            elif isinstance(event, h11.Data):
+                yield bytes(event.data)
+            elif isinstance(event, h11.EndOfMessage):
+                self.keep = self.keep and h.our_state is h11.DONE and h.their_state is h11.DONE \
+                    and not h.trailing_data[0]
+                return
+            else:   # ConnectionClosed before the end
+                raise h11.RemoteProtocolError("peer closed connection without sending complete message body")
+
+    def _finish(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._transport._done_with(self._origin, self._stream, self._complete and self.keep)
+
+    async def aclose(self) -> None:
+        self._finish()
+
+
+def _direct_length(head: h11.Response, request: httpx.Request) -> int | None:
+    """The body's length where it is read straight from the connection; None where h11 frames it."""
+    if request.method == "HEAD" or head.status_code in (204, 304) or head.status_code < 200:
+        return None
+    lengths = [v for k, v in head.headers if k == b"content-length"]
+    if len(lengths) != 1 or any(k == b"transfer-encoding" for k, _ in head.headers):
+        return None
+    try:
+        length = int(lengths[0])
+    except ValueError:
+        return None
+    return length if length > 0 else None
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int]:
+    return url.scheme, url.raw_host.decode("ascii"), url.port or (443 if url.scheme == "https" else 80)
+
+
+def _says_close(headers) -> bool:
+    return any(k == b"connection" and b"close" in v.lower() for k, v in headers)
+
+
+def _numeric(host: str, port: int) -> list | None:
+    """An IP address needs no resolver (which runs in a thread): the simulator's 127.0.0.1."""
+    for family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            socket.inet_pton(family, host)
+        except OSError:
+            continue
+        address = (host, port) if family == socket.AF_INET else (host, port, 0, 0)
+        return [(family, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", address)]
+    return None
+
+
+def _mapped(exc: BaseException, request: httpx.Request) -> httpx.HTTPError:
+    """httpx's own exception for what went wrong, as its default transport would raise it."""
+    if isinstance(exc, h11.RemoteProtocolError):
+        return httpx.RemoteProtocolError(str(exc), request=request)
+    if isinstance(exc, h11.LocalProtocolError):
+        return httpx.LocalProtocolError(str(exc), request=request)
+    if isinstance(exc, TimeoutError):
+        return httpx.ReadTimeout("Timed out reading the answer.", request=request)
+    return httpx.ReadError(str(exc) or type(exc).__name__, request=request)
