@@ -127,7 +127,7 @@ def _import_qt_free_layers() -> None:
     (shibokensupport.feature) reads the source file of every module imported after it, looking for
     the word "PySide6"; httpx's transport and the api, jobs and storage layers skip that read
     (-40 ms of start-up, bench_startup)."""
-    from pixverse_desktop.api import http11  # noqa: F401 - the transport, and h11 with it
+    from pixverse_desktop.api import http11  # noqa: F401 - the transport
     from pixverse_desktop.core import paths  # noqa: F401
     from pixverse_desktop.jobs import downloads, engine, store  # noqa: F401
     from pixverse_desktop.storage import secrets  # noqa: F401

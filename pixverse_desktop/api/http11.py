@@ -1,4 +1,4 @@
-"""HTTP/1.1 for the app's httpx client: asyncio's own sockets below, h11 reading and writing messages.
+"""HTTP/1.1 for the app's httpx client: asyncio's own sockets below, messages as http_wire.py has them.
 
 Why not httpx's default transport (httpcore): on asyncio it runs through anyio, and loading the two
 was ~40 ms of every start, a tenth of the app's time to its first frame (bench_startup); and a large
@@ -7,9 +7,8 @@ transport does what the app asks of HTTP and no more: a keep-alive pool per orig
 timeouts and exceptions, request and response bodies streamed. HTTP/2 and SOCKS are not spoken;
 proxies from the environment are left to httpx, which mounts its own transports for them.
 
-A body with a Content-Length is read straight from the connection: the chunks asyncio received are
-handed over as they are, without passing through h11. Chunked and close-delimited bodies, and every
-message head, go through h11."""
+A body with a Content-Length is handed over as the socket read it: the chunks asyncio received, with
+no copy between them and the caller."""
 
 from __future__ import annotations
 
@@ -19,9 +18,9 @@ import ssl
 import time
 from typing import AsyncIterator, Sequence
 
-import h11
 import httpx
 
+from . import http_wire as wire
 from .socket_stream import READ_BYTES, SocketStream
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})   # sent again after a stale keep-alive, never a POST
@@ -154,25 +153,24 @@ class Http11Transport(httpx.AsyncBaseTransport):
     # one request and its answer
     async def _exchange(self, stream: SocketStream, request: httpx.Request, timeouts: dict,
                         reused: bool) -> httpx.Response:
-        h = h11.Connection(h11.CLIENT)
         read_timeout = timeouts.get("read")
         try:
-            sent = await _send(h, stream, request, timeouts.get("write"), reused)
-            head = await _read_head(h, stream, read_timeout, reused and sent)
+            sent = await _send(stream, request, timeouts.get("write"), reused)
+            head, early = await _read_head(stream, read_timeout, reused and sent)
         except (_Stale, httpx.HTTPError):
             self._abandon(stream)
             raise
-        except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, h11's protocol errors
+        except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, protocol errors
             self._abandon(stream)
             raise _mapped(exc, request) from exc
         except BaseException:   # cancelled: a half-told exchange is never reused
             self._abandon(stream)
             raise
-        body = _Body(self, _origin(request.url), stream, h, head, request, read_timeout)
+        body = _Body(self, _origin(request.url), stream, head, early, request, read_timeout)
         body.keep = body.keep and sent
         return httpx.Response(
-            head.status_code, headers=head.headers.raw_items(), stream=body,
-            extensions={"http_version": b"HTTP/" + head.http_version, "reason_phrase": head.reason,
+            head.status, headers=head.headers, stream=body,
+            extensions={"http_version": b"HTTP/" + head.version, "reason_phrase": head.reason,
                         "network_stream": stream})
 
     def _abandon(self, stream: SocketStream) -> None:
@@ -188,25 +186,25 @@ class Http11Transport(httpx.AsyncBaseTransport):
         self._busy.clear()
 
 
-async def _send(h: h11.Connection, stream: SocketStream, request: httpx.Request, timeout: float | None,
-                reused: bool) -> bool:
+async def _send(stream: SocketStream, request: httpx.Request, timeout: float | None, reused: bool) -> bool:
     """Writes the request; False when the server closed while the body was going out (it may have
     answered early, as with a refused token: that answer is still read)."""
+    headers = request.headers.raw
     try:
-        await stream.write(h.send(h11.Request(method=request.method, target=request.url.raw_path,
-                                              headers=request.headers.raw)), timeout)
+        await stream.write(wire.request_head(request.method, request.url.raw_path, headers), timeout)
     except TimeoutError:
         raise httpx.WriteTimeout("Timed out sending the request.", request=request) from None
     except OSError as exc:
         if reused:
             raise _Stale() from None
         raise httpx.WriteError(str(exc) or type(exc).__name__, request=request) from exc
+    chunked = wire.request_is_chunked(headers)
     try:
         async for part in request.stream:   # type: ignore[union-attr]
-            data = h.send(h11.Data(data=part))
-            if data:
-                await stream.write(data, timeout)
-        await stream.write(h.send(h11.EndOfMessage()), timeout)
+            if part:
+                await stream.write(wire.chunk(part) if chunked else part, timeout)
+        if chunked:
+            await stream.write(wire.LAST_CHUNK, timeout)
     except TimeoutError:
         raise httpx.WriteTimeout("Timed out sending the request.", request=request) from None
     except OSError:
@@ -214,55 +212,64 @@ async def _send(h: h11.Connection, stream: SocketStream, request: httpx.Request,
     return True
 
 
-async def _read_head(h: h11.Connection, stream: SocketStream, timeout: float | None, may_be_stale: bool) -> h11.Response:
-    """The answer's status line and headers (an informational 100 Continue is passed over)."""
+async def _read_head(stream: SocketStream, timeout: float | None, may_be_stale: bool) -> tuple[wire.Head, bytes]:
+    """The answer's status line and headers, and what came after them (an informational answer such
+    as 100 Continue is passed over)."""
+    buffer, searched = b"", 0
     while True:
-        event = h.next_event()
-        if event is h11.NEED_DATA:
-            try:
-                data = await stream.read(READ_BYTES, timeout)
-            except ConnectionError:
-                if may_be_stale:
-                    raise _Stale() from None
-                raise
-            if not data and may_be_stale:
+        end = buffer.find(b"\r\n\r\n", max(searched - 3, 0))
+        if end >= 0:
+            head, buffer, searched = wire.parse_head(buffer[:end]), buffer[end + 4:], 0
+            if head.status >= 200 or head.status == 101:
+                return head, buffer
+            continue
+        if len(buffer) > wire.MAX_HEAD_BYTES:
+            raise wire.RemoteProtocolError("an answer's head larger than 64 KiB")
+        searched = len(buffer)
+        try:
+            data = await stream.read(READ_BYTES, timeout)
+        except ConnectionError:
+            if may_be_stale:
+                raise _Stale() from None
+            raise
+        if not data:
+            if may_be_stale:
                 raise _Stale()
-            may_be_stale = False   # the server did answer on it
-            h.receive_data(data)
-        elif isinstance(event, h11.Response):
-            return event
-        elif isinstance(event, h11.ConnectionClosed):
-            raise h11.RemoteProtocolError("Server disconnected without sending a response.")
+            raise wire.RemoteProtocolError("Server disconnected without sending a response.")
+        may_be_stale = False   # the server did answer on it
+        buffer += data
 
 
 class _Body(httpx.AsyncByteStream):
     def __init__(self, transport: Http11Transport, origin: tuple[str, str, int], stream: SocketStream,
-                 h: h11.Connection, head: h11.Response, request: httpx.Request, timeout: float | None) -> None:
-        self._transport, self._origin, self._stream, self._h = transport, origin, stream, h
-        self._request, self._timeout = request, timeout
-        self._length = _direct_length(head, request)
-        self.keep = head.http_version == b"1.1" and not _says_close(head.headers) and not _says_close(
-            (name.lower(), value) for name, value in request.headers.raw)
+                 head: wire.Head, early: bytes, request: httpx.Request, timeout: float | None) -> None:
+        self._transport, self._origin, self._stream = transport, origin, stream
+        self._early, self._request, self._timeout = early, request, timeout
+        self._length = wire.body_length(request.method, head)
+        self.keep = head.version == b"1.1" and not head.says_close() and not any(
+            n.lower() == b"connection" and b"close" in v.lower() for n, v in request.headers.raw)
         self._complete = False
         self._closed = False
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         try:
-            if self._length is not None:
-                async for chunk in self._direct(self._length):
-                    yield chunk
+            if self._length == "chunked":
+                parts = self._chunked()
+            elif self._length is None:
+                parts = self._until_closed()
             else:
-                async for chunk in self._framed():
-                    yield chunk
+                parts = self._counted(self._length)
+            async for part in parts:
+                yield part
             self._complete = True
         except httpx.HTTPError:
             raise
-        except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, h11's protocol errors
+        except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, protocol errors
             raise _mapped(exc, self._request) from exc
         self._finish()   # read to its end: the connection is free before the caller closes
 
-    async def _direct(self, length: int) -> AsyncIterator[bytes]:
-        early, _ = self._h.trailing_data   # what came in with the head
+    async def _counted(self, length: int) -> AsyncIterator[bytes]:
+        early = self._early
         if len(early) > length:
             self.keep = False   # more than announced: never reused
             early = early[:length]
@@ -270,28 +277,33 @@ class _Body(httpx.AsyncByteStream):
         if early:
             yield early
         while left > 0:
-            chunk = await self._stream.read(min(READ_BYTES, left), self._timeout)
-            if not chunk:
-                raise h11.RemoteProtocolError(
+            part = await self._stream.read(min(READ_BYTES, left), self._timeout)
+            if not part:
+                raise wire.RemoteProtocolError(
                     f"peer closed connection without sending complete message body: "
                     f"received {length - left} bytes, expected {length}")
-            left -= len(chunk)
-            yield chunk
+            left -= len(part)
+            yield part
 
-    async def _framed(self) -> AsyncIterator[bytes]:
-        h = self._h
+    async def _chunked(self) -> AsyncIterator[bytes]:
+        decoder = wire.ChunkedDecoder()
+        data = self._early
         while True:
-            event = h.next_event()
-            if event is h11.NEED_DATA:
-                h.receive_data(await self._stream.read(READ_BYTES, self._timeout))
-            elif isinstance(event, h11.Data):
-                yield bytes(event.data)
-            elif isinstance(event, h11.EndOfMessage):
-                self.keep = self.keep and h.our_state is h11.DONE and h.their_state is h11.DONE \
-                    and not h.trailing_data[0]
+            for part in decoder.feed(data):
+                yield part
+            if decoder.done:
+                self.keep = self.keep and not decoder.excess
                 return
-            else:   # ConnectionClosed before the end
-                raise h11.RemoteProtocolError("peer closed connection without sending complete message body")
+            data = await self._stream.read(READ_BYTES, self._timeout)
+            if not data:
+                raise wire.RemoteProtocolError("peer closed connection without sending complete message body")
+
+    async def _until_closed(self) -> AsyncIterator[bytes]:
+        self.keep = False
+        if self._early:
+            yield self._early
+        while part := await self._stream.read(READ_BYTES, self._timeout):
+            yield part
 
     def _finish(self) -> None:
         if not self._closed:
@@ -302,26 +314,8 @@ class _Body(httpx.AsyncByteStream):
         self._finish()
 
 
-def _direct_length(head: h11.Response, request: httpx.Request) -> int | None:
-    """The body's length where it is read straight from the connection; None where h11 frames it."""
-    if request.method == "HEAD" or head.status_code in (204, 304) or head.status_code < 200:
-        return None
-    lengths = [v for k, v in head.headers if k == b"content-length"]
-    if len(lengths) != 1 or any(k == b"transfer-encoding" for k, _ in head.headers):
-        return None
-    try:
-        length = int(lengths[0])
-    except ValueError:
-        return None
-    return length if length > 0 else None
-
-
 def _origin(url: httpx.URL) -> tuple[str, str, int]:
     return url.scheme, url.raw_host.decode("ascii"), url.port or (443 if url.scheme == "https" else 80)
-
-
-def _says_close(headers) -> bool:
-    return any(k == b"connection" and b"close" in v.lower() for k, v in headers)
 
 
 def _numeric(host: str, port: int) -> list | None:
@@ -338,9 +332,9 @@ def _numeric(host: str, port: int) -> list | None:
 
 def _mapped(exc: BaseException, request: httpx.Request) -> httpx.HTTPError:
     """httpx's own exception for what went wrong, as its default transport would raise it."""
-    if isinstance(exc, h11.RemoteProtocolError):
+    if isinstance(exc, wire.RemoteProtocolError):
         return httpx.RemoteProtocolError(str(exc), request=request)
-    if isinstance(exc, h11.LocalProtocolError):
+    if isinstance(exc, wire.LocalProtocolError):
         return httpx.LocalProtocolError(str(exc), request=request)
     if isinstance(exc, TimeoutError):
         return httpx.ReadTimeout("Timed out reading the answer.", request=request)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton
 
@@ -51,6 +49,8 @@ class AccountBanner(QFrame):
     def show_problem(self, kind: str, message: str, email: str | None = None) -> None:
         """``kind``: unauthorized | credits | pending_error (AccountProblem.kind), or no_token (nothing was
         entered yet: a calm note, not an error)."""
+        import html   # here: html.entities is ~2 ms of a start that shows no banner
+
         self.kind, self.email = kind, email
         who = f"<b>{html.escape(email)}</b>: " if email else ""
         self.icon.setText("ℹ" if kind == "no_token" else "⚠")

@@ -113,7 +113,7 @@ def test_the_layers_imported_before_qt_stay_free_of_qt():
     code = ("import sys; from pixverse_desktop import __main__ as m; m._import_qt_free_layers(); "
             "print(' '.join(sys.modules))")
     loaded = in_a_fresh_process(code).split()
-    assert {"h11", "pixverse_desktop.jobs.engine", "pixverse_desktop.api.client"} <= set(loaded)
+    assert {"pixverse_desktop.api.http11", "pixverse_desktop.jobs.engine", "pixverse_desktop.api.client"} <= set(loaded)
     assert not [name for name in loaded if name.startswith(("PySide6", "shiboken6"))]
 
 

@@ -1,0 +1,145 @@
+"""HTTP/1.1 messages as bytes, for the transport (http11.py): a request's head written out, an
+answer's head parsed, how its body is framed (RFC 9112 §6.3), chunked bodies encoded and decoded.
+
+Only what a client needs, and strictly: bytes that are not HTTP/1.1 as RFC 9112 writes it are a
+protocol error, never a guess. (h11 did this before; loading it was ~10 ms of every start, more than
+the app's two first requests cost, bench_startup.)"""
+
+from __future__ import annotations
+
+MAX_HEAD_BYTES = 64 * 1024      # an answer's status line and headers; more is refused
+MAX_CHUNK_LINE = 4 * 1024       # a chunk's size line, extensions included
+_HEX = frozenset(b"0123456789abcdefABCDEF")
+_TOKEN = frozenset(b"!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+class RemoteProtocolError(Exception):
+    """The server's bytes break HTTP/1.1."""
+
+
+class LocalProtocolError(Exception):
+    """A request that cannot be written as HTTP/1.1 (a line break in a header, say)."""
+
+
+class Head:
+    """An answer's status line and headers: ``headers`` as sent, ``names`` lower-cased beside them."""
+
+    __slots__ = ("version", "status", "reason", "headers", "names")
+
+    def __init__(self, version: bytes, status: int, reason: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+        self.version, self.status, self.reason, self.headers = version, status, reason, headers
+        self.names = [name.lower() for name, _ in headers]
+
+    def values(self, name: bytes) -> list[bytes]:
+        return [value for (_, value), lower in zip(self.headers, self.names) if lower == name]
+
+    def says_close(self) -> bool:
+        return any(b"close" in v.lower() for v in self.values(b"connection"))
+
+
+def request_head(method: str, target: bytes, headers: list[tuple[bytes, bytes]]) -> bytes:
+    if not method or not set(method.encode()) <= _TOKEN:
+        raise LocalProtocolError(f"not a method: {method!r}")
+    if not target or any(c in target for c in b" \r\n\0"):
+        raise LocalProtocolError("a request target with a space or line break")
+    lines = [b"%s %s HTTP/1.1" % (method.encode(), target)]
+    for name, value in headers:
+        if not name or not set(name) <= _TOKEN or any(c in value for c in b"\r\n\0"):
+            raise LocalProtocolError(f"a header that cannot be sent: {name!r}")
+        lines.append(name + b": " + value)
+    return b"\r\n".join(lines) + b"\r\n\r\n"
+
+
+def request_is_chunked(headers: list[tuple[bytes, bytes]]) -> bool:
+    """httpx sets the framing header itself: Content-Length, or chunked for a body of unknown length."""
+    return any(n.lower() == b"transfer-encoding" and v.strip().lower() == b"chunked" for n, v in headers)
+
+
+def chunk(data: bytes) -> bytes:
+    return b"%x\r\n%s\r\n" % (len(data), data) if data else b""
+
+
+LAST_CHUNK = b"0\r\n\r\n"
+
+
+def parse_head(raw: bytes) -> Head:
+    """``raw``: the bytes before the blank line that ends the head."""
+    lines = raw.split(b"\r\n")
+    parts = lines[0].split(b" ", 2)
+    if len(parts) < 2 or parts[0] not in (b"HTTP/1.1", b"HTTP/1.0") or len(parts[1]) != 3 \
+            or not parts[1].isdigit():
+        raise RemoteProtocolError(f"not an HTTP/1.1 status line: {lines[0][:80]!r}")
+    headers = []
+    for line in lines[1:]:
+        name, colon, value = line.partition(b":")
+        if not colon or not name or not set(name) <= _TOKEN:   # obsolete folding, spaces before ":"
+            raise RemoteProtocolError(f"not a header line: {line[:80]!r}")
+        headers.append((name, value.strip(b" \t")))
+    return Head(parts[0][5:], int(parts[1]), parts[2] if len(parts) > 2 else b"", headers)
+
+
+def body_length(method: str, head: Head) -> int | None | str:
+    """How the answer's body is framed: a byte count (0: no body), ``"chunked"``, or ``None`` for
+    "until the server closes the connection" (RFC 9112 §6.3, in its order)."""
+    if method == "HEAD" or head.status < 200 or head.status in (204, 304):
+        return 0
+    codings = b",".join(head.values(b"transfer-encoding"))
+    if codings:
+        if codings.replace(b" ", b"").lower().split(b",")[-1] != b"chunked":
+            return None   # not chunked last: read until closed, as §6.3 says for an answer
+        return "chunked"
+    lengths = {v.strip() for value in head.values(b"content-length") for v in value.split(b",")}
+    if not lengths:
+        return None
+    if len(lengths) != 1 or not next(iter(lengths)).isdigit():
+        raise RemoteProtocolError(f"a bad Content-Length: {sorted(lengths)!r}")
+    return int(next(iter(lengths)))
+
+
+class ChunkedDecoder:
+    """Bytes of a chunked body in, its data out; ``done`` once the last chunk and any trailers came.
+    ``excess`` is what came after the body (nothing, from a well-behaved server)."""
+
+    def __init__(self) -> None:
+        self._buffer = b""
+        self._left = 0          # data bytes still to come in the current chunk
+        self._state = "size"    # size, data, data_end, trailers
+        self.done = False
+        self.excess = b""
+
+    def feed(self, data: bytes) -> list[bytes]:
+        out: list[bytes] = []
+        buffer = self._buffer + data if self._buffer else data
+        at, size = 0, len(buffer)
+        while at < size and not self.done:
+            if self._state == "data":
+                take = min(self._left, size - at)
+                out.append(buffer[at:at + take])   # the whole read, uncopied, when it is all data
+                at += take
+                self._left -= take
+                if not self._left:
+                    self._state = "data_end"
+                continue
+            end = buffer.find(b"\r\n", at)
+            if end < 0:
+                if size - at > MAX_CHUNK_LINE:
+                    raise RemoteProtocolError("a chunk's size line is too long")
+                break
+            line, at = buffer[at:end], end + 2
+            if self._state == "data_end":
+                if line:
+                    raise RemoteProtocolError("a chunk longer than its size")
+                self._state = "size"
+            elif self._state == "size":
+                digits = line.split(b";", 1)[0].strip()
+                if not digits or not set(digits) <= _HEX:
+                    raise RemoteProtocolError(f"not a chunk size: {line[:40]!r}")
+                self._left = int(digits, 16)
+                self._state = "data" if self._left else "trailers"
+            elif not line:   # the blank line after the trailers (which are not used)
+                self.done = True
+        rest = buffer[at:]
+        if self.done:
+            self.excess, rest = self.excess + rest, b""
+        self._buffer = rest
+        return out
