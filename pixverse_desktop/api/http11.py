@@ -16,7 +16,7 @@ import asyncio
 import socket
 import ssl
 import time
-from typing import AsyncIterator, Sequence
+from typing import AsyncIterator, Callable, Sequence
 
 import httpx
 
@@ -35,9 +35,10 @@ class Http11Transport(httpx.AsyncBaseTransport):
     """At most ``max_connections`` requests at once; at most ``max_keepalive`` connections kept open
     between them, each for ``keepalive_expiry`` seconds (httpx's own defaults: 5 s)."""
 
-    def __init__(self, ssl_context: ssl.SSLContext, *, max_connections: int = 16, max_keepalive: int = 8,
-                 keepalive_expiry: float = 5.0, socket_options: Sequence[SocketOption] = ()) -> None:
-        self.ssl_context = ssl_context
+    def __init__(self, ssl_context: ssl.SSLContext | Callable[[], ssl.SSLContext], *, max_connections: int = 16,
+                 max_keepalive: int = 8, keepalive_expiry: float = 5.0,
+                 socket_options: Sequence[SocketOption] = ()) -> None:
+        self._ssl = ssl_context   # or what makes it, at the first https request (see ssl_context)
         self._max_connections = max_connections
         self._max_keepalive = max_keepalive
         self._expiry = keepalive_expiry
@@ -45,6 +46,14 @@ class Http11Transport(httpx.AsyncBaseTransport):
         self._slots: asyncio.Semaphore | None = None   # made in the loop that uses it
         self._idle: list[tuple[tuple[str, str, int], SocketStream, float]] = []
         self._busy: set[SocketStream] = set()
+
+    @property
+    def ssl_context(self) -> ssl.SSLContext:
+        """Made where first needed when given as a function: the demo speaks plain http only, and
+        OpenSSL's first context costs ~2.5 ms of its start."""
+        if not isinstance(self._ssl, ssl.SSLContext):
+            self._ssl = self._ssl()
+        return self._ssl
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         timeouts = request.extensions.get("timeout", {})

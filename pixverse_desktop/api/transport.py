@@ -71,13 +71,13 @@ def make_http_client(timeout: float = 30.0, plain_http_only: bool = False) -> ht
     its way (see TLSWhenNeeded)."""
     _widen_reads()
 
-    def transport(verify: ssl.SSLContext) -> Http11Transport:
+    def transport(verify: ssl.SSLContext | Callable[[], ssl.SSLContext]) -> Http11Transport:
         # Proxies from the environment still get their own transports from httpx (httpcore, with its
         # default certificate store): this one speaks to the service and media hosts directly.
         return Http11Transport(verify, max_connections=16, max_keepalive=8, socket_options=socket_options())
 
     return httpx.AsyncClient(
-        transport=(transport(ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)) if plain_http_only
+        transport=(transport(lambda: ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)) if plain_http_only
                    else TLSWhenNeeded(transport)),
         timeout=httpx.Timeout(timeout, connect=10.0),
         headers={"User-Agent": f"PixVerseDesktop/{__version__}"},
