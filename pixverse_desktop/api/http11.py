@@ -5,7 +5,7 @@ was ~40 ms of every start, a tenth of the app's time to its first frame (bench_s
 body read through h11 was copied in and out of its buffer on every read (bench_download). This
 transport does what the app asks of HTTP and no more: a keep-alive pool per origin, TLS, httpx's
 timeouts and exceptions, request and response bodies streamed. HTTP/2 and SOCKS are not spoken;
-proxies from the environment are left to httpx, which mounts its own transports for them.
+a proxy from the environment is httpx's own transport's to go through (transport.proxy_mounts).
 
 A body with a Content-Length is handed over as the socket read it: the chunks asyncio received, with
 no copy between them and the caller."""
@@ -123,13 +123,12 @@ class Http11Transport(httpx.AsyncBaseTransport):
         try:
             async with asyncio.timeout(timeout):
                 sock = await self._open_socket(loop, host, port)
-                try:
-                    _, stream = await loop.create_connection(
-                        SocketStream, sock=sock, ssl=self.ssl_context if tls else None,
-                        server_hostname=host if tls else None)
-                except BaseException:
-                    sock.close()
-                    raise
+                # From here asyncio owns the socket, and closes it with its transport on any failure
+                # or cancellation; closing it here as well freed its number while a TLS transport
+                # still watched it, and a later connection given that number failed (verification pass).
+                _, stream = await loop.create_connection(
+                    SocketStream, sock=sock, ssl=self.ssl_context if tls else None,
+                    server_hostname=host if tls else None)
         except TimeoutError:
             raise httpx.ConnectTimeout(f"Timed out connecting to {host}:{port}.", request=request) from None
         except (OSError, ssl.SSLError) as exc:   # refused, unreachable, unknown host, certificate
@@ -166,16 +165,20 @@ class Http11Transport(httpx.AsyncBaseTransport):
         try:
             sent = await _send(stream, request, timeouts.get("write"), reused)
             head, early = await _read_head(stream, read_timeout, reused and sent)
+            framing = wire.body_length(request.method, head)
         except (_Stale, httpx.HTTPError):
             self._abandon(stream)
             raise
+        except _BodyFailed as failed:   # reading the request's own body (a file, say) failed: as it is
+            self._abandon(stream)
+            raise failed.error from None
         except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, protocol errors
             self._abandon(stream)
             raise _mapped(exc, request) from exc
         except BaseException:   # cancelled: a half-told exchange is never reused
             self._abandon(stream)
             raise
-        body = _Body(self, _origin(request.url), stream, head, early, request, read_timeout)
+        body = _Body(self, _origin(request.url), stream, head, framing, early, request, read_timeout)
         body.keep = body.keep and sent
         return httpx.Response(
             head.status, headers=head.headers, stream=body,
@@ -199,6 +202,7 @@ async def _send(stream: SocketStream, request: httpx.Request, timeout: float | N
     """Writes the request; False when the server closed while the body was going out (it may have
     answered early, as with a refused token: that answer is still read)."""
     headers = request.headers.raw
+    body = wire.RequestBody(headers)
     try:
         await stream.write(wire.request_head(request.method, request.url.raw_path, headers), timeout)
     except TimeoutError:
@@ -207,13 +211,24 @@ async def _send(stream: SocketStream, request: httpx.Request, timeout: float | N
         if reused:
             raise _Stale() from None
         raise httpx.WriteError(str(exc) or type(exc).__name__, request=request) from exc
-    chunked = wire.request_is_chunked(headers)
+    parts = request.stream.__aiter__()   # type: ignore[union-attr]
+    while True:
+        try:
+            part = await parts.__anext__()
+        except StopAsyncIteration:
+            break
+        except Exception as exc:  # noqa: BLE001 - the body's own failure, never the server's
+            raise _BodyFailed(exc) from exc
+        if not await _write(stream, body.part(part), timeout, request):
+            return False
+    return await _write(stream, body.end(), timeout, request)
+
+
+async def _write(stream: SocketStream, data: bytes, timeout: float | None, request: httpx.Request) -> bool:
+    if not data:
+        return True
     try:
-        async for part in request.stream:   # type: ignore[union-attr]
-            if part:
-                await stream.write(wire.chunk(part) if chunked else part, timeout)
-        if chunked:
-            await stream.write(wire.LAST_CHUNK, timeout)
+        await stream.write(data, timeout)
     except TimeoutError:
         raise httpx.WriteTimeout("Timed out sending the request.", request=request) from None
     except OSError:
@@ -221,19 +236,25 @@ async def _send(stream: SocketStream, request: httpx.Request, timeout: float | N
     return True
 
 
+class _BodyFailed(Exception):
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 async def _read_head(stream: SocketStream, timeout: float | None, may_be_stale: bool) -> tuple[wire.Head, bytes]:
     """The answer's status line and headers, and what came after them (an informational answer such
     as 100 Continue is passed over)."""
     buffer, searched = b"", 0
     while True:
-        end = buffer.find(b"\r\n\r\n", max(searched - 3, 0))
+        end, body_at = wire.head_end(buffer, max(searched - 2, 0))
+        if end > wire.MAX_HEAD_BYTES or (end < 0 and len(buffer) > wire.MAX_HEAD_BYTES):
+            raise wire.RemoteProtocolError("an answer's head larger than 64 KiB")
         if end >= 0:
-            head, buffer, searched = wire.parse_head(buffer[:end]), buffer[end + 4:], 0
-            if head.status >= 200 or head.status == 101:
+            head, buffer, searched = wire.parse_head(buffer[:end]), buffer[body_at:], 0
+            if head.status >= 200:
                 return head, buffer
             continue
-        if len(buffer) > wire.MAX_HEAD_BYTES:
-            raise wire.RemoteProtocolError("an answer's head larger than 64 KiB")
         searched = len(buffer)
         try:
             data = await stream.read(READ_BYTES, timeout)
@@ -251,10 +272,11 @@ async def _read_head(stream: SocketStream, timeout: float | None, may_be_stale: 
 
 class _Body(httpx.AsyncByteStream):
     def __init__(self, transport: Http11Transport, origin: tuple[str, str, int], stream: SocketStream,
-                 head: wire.Head, early: bytes, request: httpx.Request, timeout: float | None) -> None:
+                 head: wire.Head, framing: int | None | str, early: bytes, request: httpx.Request,
+                 timeout: float | None) -> None:
         self._transport, self._origin, self._stream = transport, origin, stream
         self._early, self._request, self._timeout = early, request, timeout
-        self._length = wire.body_length(request.method, head)
+        self._length = framing
         self.keep = head.version == b"1.1" and not head.says_close() and not any(
             n.lower() == b"connection" and b"close" in v.lower() for n, v in request.headers.raw)
         self._complete = False

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 MAX_HEAD_BYTES = 64 * 1024      # an answer's status line and headers; more is refused
 MAX_CHUNK_LINE = 4 * 1024       # a chunk's size line, extensions included
+MAX_LENGTH_DIGITS = 18          # a Content-Length up to an exabyte; longer is refused, not waited for
+MAX_SIZE_DIGITS = 15            # a chunk's size in hex
 _HEX = frozenset(b"0123456789abcdefABCDEF")
 _TOKEN = frozenset(b"!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
@@ -50,50 +52,85 @@ def request_head(method: str, target: bytes, headers: list[tuple[bytes, bytes]])
     return b"\r\n".join(lines) + b"\r\n\r\n"
 
 
-def request_is_chunked(headers: list[tuple[bytes, bytes]]) -> bool:
-    """httpx sets the framing header itself: Content-Length, or chunked for a body of unknown length."""
-    return any(n.lower() == b"transfer-encoding" and v.strip().lower() == b"chunked" for n, v in headers)
-
-
-def chunk(data: bytes) -> bytes:
-    return b"%x\r\n%s\r\n" % (len(data), data) if data else b""
-
-
-LAST_CHUNK = b"0\r\n\r\n"
+def head_end(buffer: bytes, start: int = 0) -> tuple[int, int]:
+    """Where the head in ``buffer`` ends and its body starts, or (-1, -1). A line may end in a bare LF
+    as well as CRLF (RFC 9112 §2.2 lets a recipient accept that; some servers send it)."""
+    at = buffer.find(b"\n", start)
+    while at >= 0:
+        following = buffer[at + 1:at + 3]
+        if following[:1] == b"\n":
+            return at, at + 2
+        if following == b"\r\n":
+            return at, at + 3
+        at = buffer.find(b"\n", at + 1)
+    return -1, -1
 
 
 def parse_head(raw: bytes) -> Head:
     """``raw``: the bytes before the blank line that ends the head."""
-    lines = raw.split(b"\r\n")
+    lines = [line[:-1] if line.endswith(b"\r") else line for line in raw.split(b"\n")]
     parts = lines[0].split(b" ", 2)
     if len(parts) < 2 or parts[0] not in (b"HTTP/1.1", b"HTTP/1.0") or len(parts[1]) != 3 \
-            or not parts[1].isdigit():
+            or not parts[1].isdigit() or not b"100" <= parts[1] <= b"599":
         raise RemoteProtocolError(f"not an HTTP/1.1 status line: {lines[0][:80]!r}")
+    if parts[1] == b"101":   # nothing here asks to switch protocols
+        raise RemoteProtocolError("the server switched protocols unasked (101)")
     headers = []
     for line in lines[1:]:
         name, colon, value = line.partition(b":")
         if not colon or not name or not set(name) <= _TOKEN:   # obsolete folding, spaces before ":"
             raise RemoteProtocolError(f"not a header line: {line[:80]!r}")
-        headers.append((name, value.strip(b" \t")))
+        value = value.strip(b" \t")
+        if b"\r" in value or b"\0" in value:
+            raise RemoteProtocolError(f"a control character in the header {name[:40]!r}")
+        headers.append((name, value))
     return Head(parts[0][5:], int(parts[1]), parts[2] if len(parts) > 2 else b"", headers)
 
 
 def body_length(method: str, head: Head) -> int | None | str:
     """How the answer's body is framed: a byte count (0: no body), ``"chunked"``, or ``None`` for
-    "until the server closes the connection" (RFC 9112 §6.3, in its order)."""
+    "until the server closes the connection" (RFC 9112 §6.3, in its order). Transfer codings other
+    than chunked are refused, as h11 refused them: nothing here could undo them."""
     if method == "HEAD" or head.status < 200 or head.status in (204, 304):
         return 0
-    codings = b",".join(head.values(b"transfer-encoding"))
+    codings = head.values(b"transfer-encoding")
     if codings:
-        if codings.replace(b" ", b"").lower().split(b",")[-1] != b"chunked":
-            return None   # not chunked last: read until closed, as §6.3 says for an answer
+        if len(codings) != 1 or codings[0].strip().lower() != b"chunked":
+            raise RemoteProtocolError(f"an unsupported Transfer-Encoding: {b', '.join(codings)[:80]!r}")
         return "chunked"
     lengths = {v.strip() for value in head.values(b"content-length") for v in value.split(b",")}
     if not lengths:
         return None
-    if len(lengths) != 1 or not next(iter(lengths)).isdigit():
-        raise RemoteProtocolError(f"a bad Content-Length: {sorted(lengths)!r}")
-    return int(next(iter(lengths)))
+    length = next(iter(lengths))
+    if len(lengths) != 1 or not length.isdigit() or not length.isascii() or len(length) > MAX_LENGTH_DIGITS:
+        raise RemoteProtocolError(f"a bad Content-Length: {sorted(lengths)!r}"[:120])
+    return int(length)
+
+
+class RequestBody:
+    """Frames a request's body as its headers announce it (httpx sets them: a Content-Length, or
+    chunked for a body of unknown length) and refuses a body that does not match its Content-Length:
+    the surplus would be read by the server as the next request on the connection."""
+
+    def __init__(self, headers: list[tuple[bytes, bytes]]) -> None:
+        self.chunked = any(n.lower() == b"transfer-encoding" and v.strip().lower() == b"chunked"
+                           for n, v in headers)
+        lengths = [v for n, v in headers if n.lower() == b"content-length"]
+        self.left = int(lengths[0]) if lengths and not self.chunked and lengths[0].strip().isdigit() else None
+
+    def part(self, data: bytes) -> bytes:
+        if self.chunked:
+            return b"%x\r\n%s\r\n" % (len(data), data) if data else b""
+        if self.left is not None:
+            if len(data) > self.left:
+                raise LocalProtocolError("Too much data for declared Content-Length")
+            self.left -= len(data)
+        return data
+
+    def end(self) -> bytes:
+        if self.left:
+            raise LocalProtocolError("Too little data for declared Content-Length")
+        return b"0\r\n\r\n" if self.chunked else b""
 
 
 class ChunkedDecoder:
@@ -120,19 +157,21 @@ class ChunkedDecoder:
                 if not self._left:
                     self._state = "data_end"
                 continue
-            end = buffer.find(b"\r\n", at)
+            end = buffer.find(b"\n", at)
             if end < 0:
                 if size - at > MAX_CHUNK_LINE:
                     raise RemoteProtocolError("a chunk's size line is too long")
                 break
-            line, at = buffer[at:end], end + 2
+            line, at = buffer[at:end], end + 1
+            if line.endswith(b"\r"):   # CRLF, or a bare LF (see head_end)
+                line = line[:-1]
             if self._state == "data_end":
                 if line:
                     raise RemoteProtocolError("a chunk longer than its size")
                 self._state = "size"
             elif self._state == "size":
                 digits = line.split(b";", 1)[0].strip()
-                if not digits or not set(digits) <= _HEX:
+                if not digits or not set(digits) <= _HEX or len(digits) > MAX_SIZE_DIGITS:
                     raise RemoteProtocolError(f"not a chunk size: {line[:40]!r}")
                 self._left = int(digits, 16)
                 self._state = "data" if self._left else "trailers"

@@ -72,17 +72,39 @@ def make_http_client(timeout: float = 30.0, plain_http_only: bool = False) -> ht
     _widen_reads()
 
     def transport(verify: ssl.SSLContext | Callable[[], ssl.SSLContext]) -> Http11Transport:
-        # Proxies from the environment still get their own transports from httpx (httpcore, with its
-        # default certificate store): this one speaks to the service and media hosts directly.
+        # Direct connections; proxied ones are httpx's own transport's (see proxy_mounts).
         return Http11Transport(verify, max_connections=16, max_keepalive=8, socket_options=socket_options())
 
+    if plain_http_only:
+        direct: httpx.AsyncBaseTransport = transport(lambda: ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT))
+        mounts = {}   # the demo's simulator is on loopback: no proxy stands between
+    else:
+        direct = TLSWhenNeeded(transport)
+        mounts = proxy_mounts(direct)
     return httpx.AsyncClient(
-        transport=(transport(lambda: ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)) if plain_http_only
-                   else TLSWhenNeeded(transport)),
+        transport=direct, mounts=mounts,
         timeout=httpx.Timeout(timeout, connect=10.0),
         headers={"User-Agent": f"PixVerseDesktop/{__version__}"},
         follow_redirects=False,
     )
+
+
+def proxy_mounts(direct: TLSWhenNeeded) -> dict[str, httpx.AsyncBaseTransport | None]:
+    """The proxies of the environment (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY; the system's
+    settings on Windows and macOS), as httpx reads them for a client it makes its own transport for.
+    A client given a transport, as ours is, reads none: behind a proxy the app connected directly
+    and failed (verification pass). Proxied requests go through httpx's own transport (it tunnels
+    https with CONNECT), with the certificate store the direct transport loads; ``None`` marks the
+    hosts NO_PROXY exempts, which the direct transport serves, and loopback, as browsers do."""
+    from httpx._utils import get_environment_proxies   # httpx's own reading of them (not public)
+
+    def through(url: str) -> TLSWhenNeeded:
+        return TLSWhenNeeded(lambda context: httpx.AsyncHTTPTransport(proxy=url, verify=context), share=direct)
+
+    mounts = {pattern: None if url is None else through(url) for pattern, url in get_environment_proxies().items()}
+    if any(mounts.values()):   # this machine's own services (a local simulator) are never proxied
+        mounts.update({"all://127.0.0.1": None, "all://localhost": None, "all://[::1]": None})
+    return mounts
 
 
 class CertificateStoreError(httpx.TransportError):
@@ -103,11 +125,17 @@ class TLSWhenNeeded(httpx.AsyncBaseTransport):
     simulator) has no use for it."""
 
     def __init__(self, make: Callable[[ssl.SSLContext], httpx.AsyncBaseTransport],
-                 load: Callable[[], ssl.SSLContext] = httpx.create_ssl_context) -> None:
+                 load: Callable[[], ssl.SSLContext] = httpx.create_ssl_context, *,
+                 share: TLSWhenNeeded | None = None) -> None:
+        """``share``: another one whose store this one uses (a proxy's transport), loaded once."""
         self._make = make
         self._inner: httpx.AsyncBaseTransport | None = None
         self._broken = ""   # why the store could not be loaded
         self._refused = False   # an https request was refused for it (logged once)
+        if share is not None:
+            self._context = share._context
+            self._thread = share._thread
+            return
         self._context: concurrent.futures.Future[ssl.SSLContext] = concurrent.futures.Future()
         # Not a daemon: a command that ended before its first request finalised the interpreter while
         # the thread was inside OpenSSL, and crashed on exit (SIGSEGV, 3 runs in 10; CLI pass).

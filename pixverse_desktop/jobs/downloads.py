@@ -87,9 +87,12 @@ class Downloader:
             elif response.status_code in (200, 206):
                 if response.status_code == 200:
                     have = 0  # the server ignored the range: start over
+                elif _range_start(response.headers.get("Content-Range", "")) != have:
+                    part.unlink()   # not the rest of what is here: appending it would corrupt the file
+                    raise DownloadError("the media server resumed at the wrong place; it will start over")
                 total = have + int(length) if length else None
                 raw = response.aiter_raw()   # as read: no re-chunking copy
-                done = await self._write(_body_chunks(raw), part, have, total, progress)
+                done = await self._write(_body_chunks(raw, total is not None), part, have, total, progress)
             else:
                 raise DownloadError(f"the media server answered HTTP {response.status_code}")
         if total is not None and done != total:
@@ -129,15 +132,25 @@ class Downloader:
         return done
 
 
-async def _body_chunks(raw: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+async def _body_chunks(raw: AsyncIterator[bytes], known_length: bool) -> AsyncIterator[bytes]:
     """The body as it arrives (``raw`` is the response's ``aiter_raw()``: the app's transport hands
-    over the chunks as the socket gave them, api/http11.py). A body cut short ends the chunks instead
-    of raising: the caller sees the short count and keeps the ``.part`` to resume from."""
+    over the chunks as the socket gave them, api/http11.py). A body of known length cut short ends
+    the chunks: the caller sees the short count and keeps the ``.part`` to resume from. Without a
+    length, only the error tells it was cut short: it must not end as if complete (a chunked result
+    cut in half was saved as the video; verification pass)."""
     try:
         async for chunk in raw:
             yield chunk
-    except httpx.RemoteProtocolError:
-        return
+    except httpx.RemoteProtocolError as exc:
+        if not known_length:
+            raise DownloadError("the download was cut short; it will resume") from exc
+
+
+def _range_start(content_range: str) -> int | None:
+    """``bytes 500-999/1000`` → 500; None when it is not that form."""
+    unit, _, spec = content_range.strip().partition(" ")
+    start = spec.partition("-")[0]
+    return int(start) if unit.lower() == "bytes" and start.isdigit() else None
 
 
 async def download_job(engine: "JobEngine", job_id: str) -> None:

@@ -143,3 +143,35 @@ def test_certificates_loaded_waits_for_the_store_and_never_raises():
         await certificates_loaded(make_http_client(plain_http_only=True))   # no store to wait for
 
     run(main())
+
+
+def test_proxies_of_the_environment_are_used_except_where_no_proxy_or_loopback_says(monkeypatch):
+    """A client given its own transport reads no proxy from the environment (httpx): behind a proxy
+    the app connected directly and failed (verification pass). Proxied requests go through the proxy
+    (absolute-form target); NO_PROXY's hosts and this machine's own addresses are reached directly."""
+    seen: list[bytes] = []
+
+    async def proxy(reader, writer):
+        head = await reader.readuntil(b"\r\n\r\n")
+        seen.append(head.split(b"\r\n")[0])
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 7\r\nConnection: close\r\n\r\nproxied")
+        await writer.drain()
+        writer.close()
+
+    async def main():
+        server = await asyncio.start_server(proxy, "127.0.0.1", 0)
+        url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+        async with server:
+            monkeypatch.setenv("HTTP_PROXY", url)
+            monkeypatch.setenv("NO_PROXY", "direct.example")
+            async with make_http_client() as http:
+                answer = await http.get("http://media.example/v/1.mp4")
+                assert answer.text == "proxied" and seen == [b"GET http://media.example/v/1.mp4 HTTP/1.1"]
+                with pytest.raises(httpx.ConnectError):   # not sent to the proxy: no such host, directly
+                    await http.get("http://direct.example/")
+                assert (await http.get(url + "/local")).text == "proxied"   # loopback: the server itself
+                assert seen[-1] == b"GET /local HTTP/1.1"
+            async with make_http_client(plain_http_only=True) as demo:   # the demo's simulator is local
+                assert demo._mounts == {}
+
+    run(main())

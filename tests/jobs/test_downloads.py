@@ -129,6 +129,36 @@ def test_a_chunked_body_without_a_length_still_downloads(tmp_path):
     assert path.read_bytes() == b"".join(chunks)
 
 
+def test_a_chunked_body_cut_short_is_not_saved_as_the_video(tmp_path):
+    """Without a length only the error tells a body was cut short: 10 of 20 MiB had been saved as
+    the finished video (verification pass)."""
+    body = b"%x\r\n%s\r\n" % (300_000, b"a" * 300_000)   # and then the connection closes
+
+    async def main():
+        server, url = await serve_raw(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + body)
+        async with server, make_http_client() as http:
+            with pytest.raises(DownloadError, match="cut short"):
+                await Downloader(http, tmp_path).fetch(url, "cut.mp4")
+
+    asyncio.run(main())
+    assert not (tmp_path / "cut.mp4").exists()
+    assert (tmp_path / "cut.mp4.part").stat().st_size == 300_000   # kept, to resume from
+
+
+def test_a_resumed_answer_that_starts_elsewhere_is_not_appended(tmp_path):
+    (tmp_path / "clip.mp4.part").write_bytes(b"x" * 1000)
+
+    async def main():
+        server, url = await serve_raw(b"HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 0-99/2000\r\n"
+                                      b"Content-Length: 100\r\n\r\n" + b"y" * 100)
+        async with server, make_http_client() as http:
+            with pytest.raises(DownloadError, match="wrong place"):
+                await Downloader(http, tmp_path).fetch(url, "clip.mp4")
+
+    asyncio.run(main())
+    assert not (tmp_path / "clip.mp4.part").exists() and not (tmp_path / "clip.mp4").exists()
+
+
 def test_connections_get_a_large_receive_buffer_where_the_system_allows(sim_factory, tmp_path):
     """A fixed 4 MiB receive buffer (bench_download: without it 3 in 8 large downloads crawled at
     ~300 MB/s, the window never opened); kept off where the system caps buffers lower, so the
