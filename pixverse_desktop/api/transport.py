@@ -101,10 +101,35 @@ def proxy_mounts(direct: TLSWhenNeeded) -> dict[str, httpx.AsyncBaseTransport | 
     def through(url: str) -> TLSWhenNeeded:
         return TLSWhenNeeded(lambda context: httpx.AsyncHTTPTransport(proxy=url, verify=context), share=direct)
 
-    mounts = {pattern: None if url is None else through(url) for pattern, url in get_environment_proxies().items()}
+    mounts: dict[str, httpx.AsyncBaseTransport | None] = {}
+    for pattern, url in get_environment_proxies().items():
+        problem = None if url is None else _proxy_problem(url)
+        if problem:
+            # Made at the first request, its transport would have raised out of every request through
+            # it (verification pass); said once here instead, and those requests go direct.
+            log.warning("the proxy for %s from the environment cannot be used (%s): connecting directly",
+                        pattern, problem)
+            continue
+        mounts[pattern] = None if url is None else through(url)
     if any(mounts.values()):   # this machine's own services (a local simulator) are never proxied
-        mounts.update({"all://127.0.0.1": None, "all://localhost": None, "all://[::1]": None})
+        mounts.update({"all://127.0.0.1": None, "all://localhost": None, "all://*.localhost": None,
+                       "all://[::1]": None})
     return mounts
+
+
+def _proxy_problem(url: str) -> str:
+    """Why httpx could not make a transport through ``url`` ("" when it can): a scheme it does not
+    speak, a port that is no number, SOCKS without its library (a dependency: httpx[socks])."""
+    try:
+        proxy = httpx.Proxy(url)
+    except (ValueError, TypeError, httpx.InvalidURL) as exc:
+        return str(exc) or type(exc).__name__
+    if proxy.url.scheme.startswith("socks"):
+        import importlib.util
+
+        if importlib.util.find_spec("socksio") is None:
+            return "SOCKS needs the socksio package"
+    return ""
 
 
 class CertificateStoreError(httpx.TransportError):

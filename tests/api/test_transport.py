@@ -175,3 +175,39 @@ def test_proxies_of_the_environment_are_used_except_where_no_proxy_or_loopback_s
                 assert demo._mounts == {}
 
     run(main())
+
+
+def test_a_socks_proxy_is_used_and_one_that_cannot_be_is_said_once_and_skipped(monkeypatch, caplog):
+    """ALL_PROXY=socks5://… (a common desktop set-up) crashed every request with an ImportError, and
+    a proxy with an unknown scheme or a bad port with a ValueError (verification pass): SOCKS is
+    spoken (httpx[socks]); an unusable proxy is logged once and its requests go direct."""
+    asked: list[bytes] = []
+
+    async def socks5(reader, writer):   # no authentication, CONNECT, then it answers itself
+        await reader.readexactly(3)
+        writer.write(b"\x05\x00")
+        head = await reader.readexactly(5)
+        asked.append(await reader.readexactly(head[4] + 2))
+        writer.write(b"\x05\x00\x00\x01\x00\x00\x00\x00\x00\x00")
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nsocks")
+        await writer.drain()
+        writer.close()
+
+    async def main():
+        server = await asyncio.start_server(socks5, "127.0.0.1", 0)
+        async with server:
+            monkeypatch.setenv("ALL_PROXY", f"socks5://127.0.0.1:{server.sockets[0].getsockname()[1]}")
+            async with make_http_client() as http:
+                assert (await http.get("http://media.example/v.mp4")).text == "socks"
+                assert asked == [b"media.example\x00\x50"]
+        for bad in ("socks://127.0.0.1:1080/", "ftp://proxy.example", "http://proxy.example:abc"):
+            monkeypatch.setenv("ALL_PROXY", bad)
+            async with make_http_client() as http:
+                assert not any(http._mounts.values())
+                with pytest.raises(httpx.ConnectError):   # directly: no such host here
+                    await http.get("http://media.example/v.mp4")
+
+    with caplog.at_level(logging.WARNING, logger="pixverse_desktop.api.transport"):
+        run(main())
+    assert caplog.text.count("cannot be used") == 3 and "connecting directly" in caplog.text
