@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QTimer, QUrl, Qt, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaMetaData, QMediaPlayer, QVideoFrame
 from PySide6.QtMultimediaWidgets import QVideoWidget
@@ -277,18 +279,28 @@ class PlayerWidget(QWidget):
         elif not self.player.source().isEmpty():
             self.play()
 
-    def frame_ms(self) -> int:
+    def frame_rate(self) -> float:
         rate = self.player.metaData().value(QMediaMetaData.Key.VideoFrameRate)
         try:
             rate = float(rate)
         except (TypeError, ValueError):
             rate = 0.0
-        return max(1, round(1000 / rate)) if rate > 0 else 40
+        return rate if rate > 0 else 25.0
+
+    def frame_ms(self) -> int:
+        return max(1, round(1000 / self.frame_rate()))
 
     def step(self, frames: int) -> None:
+        """To the start of the frame ``frames`` away from the one showing. Counted in frames, not in a
+        rounded duration: at 12 fps a frame lasts 83.3 ms, and a step of 83 ms landed just before the
+        next frame began (the first step showed the same frame; every later one was a frame behind)."""
         self.pause()
-        position = max(0, min(self.player.duration(), self.player.position() + frames * self.frame_ms()))
-        self._scrub(position)
+        rate = self.frame_rate()
+        # The position reads in whole ms, rounded down: 166 while frame 2 (from 166.7 ms) shows.
+        showing = math.floor((self.player.position() + 1) * rate / 1000 - 1e-9)
+        # Just inside the frame: at its exact start (250 ms for frame 3 at 12 fps) Qt showed the one before.
+        position = math.floor(max(0, showing + frames) * 1000 / rate) + 1
+        self._scrub(max(0, min(self.player.duration(), position)))
 
     def seek(self, delta_ms: int) -> None:
         """Forward or back by ``delta_ms`` (Shift+Right / Shift+Left), within the clip."""

@@ -143,9 +143,8 @@ def test_scrub_and_step_move_the_source_with_the_result(player, aio, clips):
     aio.until(lambda: near(frame_ms(player), 1500), 5, "the source at 1.5 s")
     assert player.compare_player.position() == 1500
 
-    before = player.player.position()
-    player.step(1)
-    assert player.compare_player.position() == player.player.position() == before + player.frame_ms()
+    player.step(1)   # 1500 ms shows frame 18 (1500-1583.3 ms): to where frame 19 begins
+    assert player.compare_player.position() == player.player.position() == 1584
 
     player._scrub(3000)   # past the source's end: its last frame, paused
     aio.until(lambda: player.compare_player.position() == SOURCE_MS
@@ -298,3 +297,16 @@ def test_a_clip_played_to_its_end_holds_its_last_frame(player, aio, clips):
     player._scrub(RESULT_MS - FRAME_MS)
     player.play()   # at the end: plays from the start
     aio.until(lambda: player.player.position() < RESULT_MS // 2, 5, "a restart")
+
+
+def test_each_frame_step_shows_the_next_frame(player, aio, clips):
+    """At 12 fps a frame lasts 83.3 ms: stepping by a rounded 83 ms landed just before the next frame
+    began, so the first step showed the same frame again and every later one was a frame behind."""
+    load_paused_at(aio, player, clips, 0)
+    for k in range(1, 8):
+        player.step(1)
+        expected = k * 1000 // FPS   # frame k's start, in whole ms
+        aio.until(lambda: frame_ms(player, "main") == expected, 5,
+                  f"frame {k} shown after {k} steps (at {player.player.position()}: {frame_ms(player, 'main')})")
+    player.step(-3)
+    aio.until(lambda: frame_ms(player, "main") == 4 * 1000 // FPS, 5, "three frames back: frame 4")
