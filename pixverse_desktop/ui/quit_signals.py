@@ -15,7 +15,7 @@ import signal
 import socket
 from typing import Callable
 
-from PySide6.QtCore import QObject, QSocketNotifier
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,7 @@ class QuitOnSignals(QObject):
         super().__init__(parent)
         self._quit = quit
         self.received: list[int] = []
+        self.acted = False
         self._read, self._write = socket.socketpair()
         for end in (self._read, self._write):
             end.setblocking(False)
@@ -41,8 +42,16 @@ class QuitOnSignals(QObject):
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
-        log.info("%s received: quitting", signal.Signals(signum).name)
-        self._quit()
+        # Neither logged nor acted on here: a handler runs between two steps of whatever the GUI thread
+        # was doing, possibly inside the log file's own write, where logging again failed ("reentrant
+        # call") and the line was lost (a rare failure of the Ctrl+C test). The loop acts on it next.
+        QTimer.singleShot(0, self._act)
+
+    def _act(self) -> None:
+        if len(self.received) == 1 and not self.acted:
+            self.acted = True
+            log.info("%s received: quitting", signal.Signals(self.received[0]).name)
+            self._quit()
 
     def _drain(self) -> None:
         try:

@@ -192,3 +192,23 @@ def test_shared_options_before_a_command_go_to_the_command(tmp_path):
     result = subprocess.run([sys.executable, "-m", "pixverse_desktop", "--log-level", "DEBUG", "videos"],
                             capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path)
     assert result.returncode == 2 and "'videos' is a command: give it first, then the options it takes" in result.stderr
+
+
+def test_a_quit_signal_is_acted_on_by_the_loop_not_inside_the_handler(qtbot, caplog):
+    """The handler can run in the middle of the log file's own write: logging there failed and the
+    "received: quitting" line was lost (a rare failure of the test above). It only notes the signal;
+    the event loop logs it and quits, once."""
+    import logging
+
+    from pixverse_desktop.ui.quit_signals import QuitOnSignals
+
+    quits: list[int] = []
+    signals = QuitOnSignals(lambda: quits.append(1))
+    try:
+        with caplog.at_level(logging.INFO, logger="pixverse_desktop.ui.quit_signals"):
+            signals._handle(signal.SIGTERM, None)
+            assert quits == [] and "received" not in caplog.text   # nothing done inside the handler
+            qtbot.waitUntil(lambda: quits == [1], timeout=2000)
+            assert caplog.text.count("SIGTERM received: quitting") == 1
+    finally:
+        signals.uninstall()
