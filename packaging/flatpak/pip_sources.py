@@ -23,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 # The runtime dependencies from pyproject.toml minus PySide6, plus the build backend.
 REQUIREMENTS = [
-    "httpx>=0.27", "qasync>=0.27", "keyring>=24", "platformdirs>=4",
+    "httpx[socks]>=0.27", "qasync>=0.27", "keyring>=24", "platformdirs>=4",
     "aiohttp>=3.9", "av>=12", "Pillow>=10.1",
     "setuptools>=68", "wheel",
 ]
