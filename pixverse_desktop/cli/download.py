@@ -6,13 +6,15 @@ import argparse
 import json
 import os
 
+import httpx
+
 from pixverse_desktop.api import BadRequest, NotFound, PixverseClient
 from pixverse_desktop.api.schemas import Video, parse_video_id
 from pixverse_desktop.jobs.downloads import DownloadError, Downloader, failure_words, result_file_name
 from pixverse_desktop.jobs.models import JobState
 
 from .common import CliError, Session, exit_code_for_job, percent_printer, say, state_words
-from .options import EXIT_ERROR, EXIT_FAILED, EXIT_INVALID, EXIT_NOT_READY, EXIT_OK
+from .options import EXIT_ERROR, EXIT_FAILED, EXIT_INVALID, EXIT_NETWORK, EXIT_NOT_READY, EXIT_OK
 
 
 async def cmd_download(args: argparse.Namespace) -> int:
@@ -56,7 +58,13 @@ async def cmd_download(args: argparse.Namespace) -> int:
             path = await downloader.fetch(url, result_file_name(prompt, video_id or args.id),
                                           percent_printer())
         except (OSError, DownloadError) as exc:   # a folder that cannot be made or written (a traceback)
-            raise CliError(f"Not downloaded: {failure_words(exc)}.", EXIT_ERROR) from None
+            passing = isinstance(exc, DownloadError) and exc.passing
+            raise CliError(f"Not downloaded: {failure_words(exc)}."
+                           + (" Run the same command again: it goes on from there." if passing else ""),
+                           EXIT_NETWORK if passing else EXIT_ERROR) from None
+        except httpx.HTTPError as exc:   # the media host refused, dropped or timed out: it was a traceback
+            raise CliError(f"Not downloaded: {failure_words(exc)}. Run the same "
+                           "command again: it goes on from there.", EXIT_NETWORK) from None
     finally:
         await session.close()
     print(json.dumps({"path": str(path), "video_id": video_id}) if args.json else str(path))

@@ -31,7 +31,12 @@ Progress = Callable[[int, int], None]
 
 
 class DownloadError(Exception):
-    pass
+    """``passing``: the media server or the connection failed this time; the same download later may
+    work (and resumes from the ``.part``)."""
+
+    def __init__(self, message: str, passing: bool = False) -> None:
+        super().__init__(message)
+        self.passing = passing
 
 
 def slug(text: str, limit: int = 48) -> str:
@@ -94,9 +99,10 @@ class Downloader:
                 raw = response.aiter_raw()   # as read: no re-chunking copy
                 done = await self._write(_body_chunks(raw, total is not None), part, have, total, progress)
             else:
-                raise DownloadError(f"the media server answered HTTP {response.status_code}")
+                raise DownloadError(f"the media server answered HTTP {response.status_code}",
+                                    passing=response.status_code >= 500 or response.status_code in (408, 429))
         if total is not None and done != total:
-            raise DownloadError(f"incomplete download ({done} of {total} bytes); it will resume")
+            raise DownloadError(f"incomplete download ({done} of {total} bytes); it will resume", passing=True)
         os.replace(part, target)
         if progress:
             progress(done, total or done)
@@ -143,7 +149,7 @@ async def _body_chunks(raw: AsyncIterator[bytes], known_length: bool) -> AsyncIt
             yield chunk
     except httpx.RemoteProtocolError as exc:
         if not known_length:
-            raise DownloadError("the download was cut short; it will resume") from exc
+            raise DownloadError("the download was cut short; it will resume", passing=True) from exc
 
 
 def _range_start(content_range: str) -> int | None:

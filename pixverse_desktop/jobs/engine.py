@@ -29,7 +29,7 @@ from .models import (
 )
 from .poller import AccountPoller
 from .scheduling import dispatch
-from .reconcile import reconcile_unknown
+from .reconcile import reconcile_unknown, sent_after_all
 from .store import DuplicateVideoId, JobStore
 
 log = logging.getLogger(__name__)
@@ -350,6 +350,8 @@ class JobEngine:
             job = self._jobs.get(job_id)
             if job is None or job.state not in (JobState.PENDING, JobState.WAITING_SLOT) or self.closing:
                 return  # removed (cancelled) after it was scheduled, or the engine is stopping
+            if await self._first_send_arrived(job):
+                return
             job = self.publish(job.evolve(state=JobState.SUBMITTING, submitted_at=self.clock(),
                                           message=JobState.SUBMITTING.label, next_try_at=None))
             await self.store.sync()   # on disk before the credits are spent, even through a power cut
@@ -367,6 +369,30 @@ class JobEngine:
         finally:
             self._sending.discard(job_id)
             self._wake.set()
+
+    async def _first_send_arrived(self, job: Job) -> bool:
+        """A retry of a job whose first send had no clear answer: if that send created a video after all,
+        the retry takes it over instead of sending (and paying) again. True when nothing is to be sent."""
+        first = self.store.get(job.parent_id) if job.parent_id else None
+        if first is None or first.state is not JobState.NEEDS_ATTENTION or first.video_id:
+            return False
+        try:
+            video = await sent_after_all(self, first)
+        except ApiError as exc:   # not known either way: nothing is sent until it is
+            delay = backoff.transient_delay(job.attempts + 1, self.rng, self.config.transient_base_s,
+                                            self.config.transient_max_s)
+            self.publish(job.evolve(state=JobState.WAITING_SLOT, next_try_at=self.clock() + delay,
+                                    attempts=job.attempts + 1, message=f"Not sent yet: checking first whether "
+                                    f"the first send reached the service ({exc.user_message}); trying again."))
+            return True
+        if video is None:
+            return False
+        self.publish(job.evolve(state=JobState.QUEUED, video_id=video.video_id, account=video.email or first.account,
+                                submitted_at=first.submitted_at, accepted_at=self.clock(), status_label="QUEUED",
+                                message="Found on the service: the first send reached it after all, so it was "
+                                        "not sent again"))
+        self._poller(video.email or first.account or "").wake()
+        return True
 
     def _submit_failed(self, job: Job, exc: ApiError) -> None:
         now = self.clock()

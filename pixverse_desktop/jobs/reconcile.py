@@ -123,8 +123,22 @@ async def reconcile_unknown(engine: "JobEngine", jobs: list[Job], delay: float =
     engine.wake()
 
 
-async def _recent_videos(engine: "JobEngine", email: str | None, since: float) -> list[Video]:
-    """Pages of GET /videos back to ``since`` (retried with back-off: it is only a read)."""
+async def sent_after_all(engine: "JobEngine", first: Job) -> Video | None:
+    """The video a send whose outcome was unknown created after all, looked for once more just before
+    Retry sends it again: a service that took longer than the request's timeout created the job
+    after the check had called it missing, and Retry charged twice (network-failure pass). Raises
+    the ApiError of a check that could not be made: then nothing is sent."""
+    emails = [first.account] if first.account or not engine.accounts else list(engine.accounts)
+    videos: list[Video] = []
+    for email in emails:
+        videos += await _recent_videos(engine, email, oldest_send([first]), retry=False)
+    owned = {j.video_id for j in engine.store.all(include_hidden=True) if j.video_id}
+    return match_submissions([first], videos, owned).get(first.id)
+
+
+async def _recent_videos(engine: "JobEngine", email: str | None, since: float, retry: bool = True) -> list[Video]:
+    """Pages of GET /videos back to ``since`` (retried with back-off unless ``retry`` is False: it is
+    only a read)."""
     config, failures = engine.config, 0
     while True:
         try:
@@ -135,6 +149,8 @@ async def _recent_videos(engine: "JobEngine", email: str | None, since: float) -
                     break
             return videos
         except Transient:
+            if not retry:
+                raise
             failures += 1
             await asyncio.sleep(backoff.transient_delay(failures, engine.rng, config.transient_base_s,
                                                         config.transient_max_s))

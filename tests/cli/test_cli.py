@@ -206,6 +206,21 @@ def test_an_unreachable_service_gives_up_with_the_network_code_and_cancels(run_c
     assert json.loads(out) == []  # cancelled, hidden: no later run will send it
 
 
+@pytest.mark.parametrize("fault", [dict(kind="drop", count=2), dict(kind="error", status=500, count=1)])
+def test_a_media_host_that_fails_is_said_in_words_with_the_network_exit_code(sim_factory, run_cli, tmp_path, fault):
+    """A dropped connection on the media URL ended in a traceback (exit 1), a 500 in exit 1
+    (network-failure pass): both are passing faults, exit 8, and the same command goes on later."""
+    th = sim_factory()
+    video = th.call(lambda: next(v for v in th.sim.state.videos.values()))
+    th.run(th.sim.media.video_file(video))   # rendered before the fault, so only the download meets it
+    th.call(lambda: th.sim.state.faults.add(path="/media/", **fault))
+    code, out, err = run_cli(th, "download", video.video_id, "--dir", str(tmp_path / "lib"))
+    assert code == cli.EXIT_NETWORK, err
+    assert "Traceback" not in err and "error: Not downloaded: " in err and "Run the same command again" in err
+    code, out, err = run_cli(th, "download", video.video_id, "--dir", str(tmp_path / "lib"))
+    assert code == 0, err
+
+
 def test_download_takes_the_short_ids_that_jobs_prints(sim_factory, run_cli, tmp_path):
     th = sim_factory()
     code, out, err = run_cli(th, "extend", "--video-id", first_video(th), "--prompt", "short id", "--wait",

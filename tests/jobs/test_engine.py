@@ -195,6 +195,33 @@ def test_a_submit_without_a_clear_answer_is_reconciled_never_resent(sim_factory,
     assert charges(th) == []
 
 
+@pytest.mark.parametrize("created_late", [True, False])
+def test_retry_looks_for_the_first_send_once_more_before_sending_again(sim_factory, harness, created_late):
+    """A slow upstream created the job after the request had timed out and after the check had called
+    it missing: Retry, as the row advised, charged twice (network-failure pass). Retry now looks once
+    more and takes the late video over; where there is none, it sends."""
+    th = sim_factory()
+    th.call(lambda: th.sim.state.faults.add("drop", count=1, method="POST", path="/videos/extend-v3"))
+
+    async def main():
+        async with harness(th) as h:
+            source = await h.seed_video("a@example.com")
+            request = ExtendRequest(prompt="created late", video_id=source)
+            first = await h.engine.wait_final(h.engine.submit(request).id, timeout=10)
+            assert first.state is JobState.NEEDS_ATTENTION
+            if created_late:   # what the service did with the first send, after all
+                await h.client.extend(request)
+            again = h.engine.retry(first.id)
+            return await h.engine.wait_final(again.id, timeout=10)
+
+    final = asyncio.run(main())
+    assert final.state is JobState.COMPLETED
+    assert len(charges(th)) == 1   # one video, whichever way it came
+    posts = len(th.sim.api_requests("/videos/extend-v3", "POST"))
+    assert posts == 2   # created late: the dropped one and the service's own; else the dropped one and the retry
+    assert final.video_id == charges(th)[0].video_id
+
+
 def test_unknown_status_is_shown_and_polling_continues(sim_factory, harness):
     th = sim_factory(unknown_status_seconds=0.4)
 
