@@ -44,7 +44,8 @@ class QuitOnSignals(QObject):
             return
         # Neither logged nor acted on here: a handler runs between two steps of whatever the GUI thread
         # was doing, possibly inside the log file's own write, where logging again failed ("reentrant
-        # call") and the line was lost (a rare failure of the Ctrl+C test). The loop acts on it next.
+        # call") and the line was lost (a rare failure of the Ctrl+C test). The loop acts on it next:
+        # the byte the signal wrote to the wake-up socket (_drain), or this timer, whichever is first.
         QTimer.singleShot(0, self._act)
 
     def _act(self) -> None:
@@ -59,6 +60,7 @@ class QuitOnSignals(QObject):
                 pass
         except (BlockingIOError, OSError):
             pass
+        self._act()
 
     def uninstall(self) -> None:
         for sig, previous in self._previous.items():
