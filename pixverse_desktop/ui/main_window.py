@@ -70,6 +70,9 @@ class MainWindow(QMainWindow):
         self._autoplay = True
         self._source_restored = False
         self._effects: asyncio.Future | None = None
+        self._effects_loaded = False
+        self._catching_up: asyncio.Future | None = None
+        self._initial_loading = False
         self.dialogs = WindowDialogs(self)
         self.settingsApplied.connect(self.apply_new_defaults)
         self.setWindowTitle(self.tr("%s — Demo") % APP_NAME if s.demo else APP_NAME)
@@ -171,10 +174,14 @@ class MainWindow(QMainWindow):
 
     async def load_initial(self) -> None:
         """Accounts, the first page of videos and the effects list (the engine has started)."""
-        self.form.set_accounts(list(getattr(self.engine, "accounts", {}) or {}))
-        self.start_video_list()
-        self._effects = asyncio.ensure_future(self._load_effects())
-        await self.video_model.wait_idle()
+        self._initial_loading = True   # catch_up leaves these to it
+        try:
+            self.form.set_accounts(list(getattr(self.engine, "accounts", {}) or {}))
+            self.start_video_list()
+            self._effects = asyncio.ensure_future(self._load_effects())
+            await self.video_model.wait_idle()
+        finally:
+            self._initial_loading = False
         if not self._source_restored:
             # Tried again after a list that could not load (a token refused, then fixed in the app):
             # the source was lost until a restart (new-user pass).
@@ -206,8 +213,9 @@ class MainWindow(QMainWindow):
     def cancel_loads(self) -> None:
         """Stops what the window still fetches (the effects list) before the HTTP client closes: cut
         off, it logged "effects unavailable" on every quick exit."""
-        if self._effects is not None:
-            self._effects.cancel()
+        for task in (self._effects, self._catching_up):
+            if task is not None:
+                task.cancel()
 
     async def _load_effects(self) -> None:
         try:
@@ -216,6 +224,26 @@ class MainWindow(QMainWindow):
             log.info("effects unavailable: %s", exc.user_message)
             return
         self.form.effect.set_effects(effects, self.services.thumbnails)
+        self._effects_loaded = True
+
+    def catch_up(self, _rows: int = 0) -> None:
+        """The service answers (a page of videos came): what could not load when it did not (the app
+        started while it was unreachable, or one 503) is loaded now. The effects and the accounts had
+        stayed empty for the whole session, silently (network-failure pass)."""
+        if self._initial_loading or (self._catching_up is not None and not self._catching_up.done()):
+            return
+        missing_accounts = not getattr(self.engine, "accounts", None)
+        effects_idle = self._effects is None or self._effects.done()
+        if missing_accounts or (not self._effects_loaded and effects_idle and self._effects is not None):
+            self._catching_up = asyncio.ensure_future(self._catch_up(missing_accounts))
+
+    async def _catch_up(self, accounts: bool) -> None:
+        if accounts and await self.engine.refresh_accounts():   # (it says itself why it could not)
+            emails = list(self.engine.accounts)
+            self.form.set_accounts(emails)
+            self.picker.set_accounts(emails)
+        if not self._effects_loaded and (self._effects is None or self._effects.done()):
+            self._effects = asyncio.ensure_future(self._load_effects())
 
     async def ask_token(self, first_run: bool = True) -> bool:
         from .token_dialog import TokenDialog  # first use only: not on the start-up path

@@ -165,6 +165,7 @@ def build_steps(w: "MainWindow") -> Iterator[str | None]:
     w.player.mediaError.connect(w.show_status)
     w.video_model.dataChanged.connect(w._maybe_refresh_source_image)
     w.video_model.pageLoaded.connect(w.job_model.sources_listed)
+    w.video_model.pageLoaded.connect(w.catch_up)
 
     w.job_model.set_jobs(s.engine.jobs())
     # Once the list is on screen: its rows are laid out when Qt shows it, a turn of the loop from now,

@@ -223,3 +223,20 @@ def test_a_passing_fault_on_the_video_list_is_tried_again_before_it_is_shown(sta
     aio.until(lambda: not w.video_model.loading, 10, "the refresh")
     assert w.video_model.last_error is None and w.video_model.rowCount() == 4
     assert w.picker.state_label.text() == "4 videos"
+
+
+def test_effects_and_accounts_that_failed_at_start_come_once_the_service_answers(start_app, sim_thread, aio):
+    """Started while the service failed them (one 503 was enough), the effect and account lists stayed
+    at "No effect" and "Any account" for the whole session, silently; F5 brought back only the videos
+    (network-failure pass). The next page of videos that loads brings them too."""
+    th = sim_thread(sim_config())
+    for path in ("/videos/effects", "/accounts"):
+        th.call(lambda path=path: th.sim.state.faults.add("error", status=503, count=100, method="GET", path=path))
+    w = start_app(api_base=th.base_url, token=TOKEN).window
+    aio.run(w.video_model.wait_idle())
+    aio.until(lambda: w._effects is not None and w._effects.done(), 10, "the effects to fail")
+    assert w.form.effect.count() == 1 and w.form.account.count() == 1
+    th.call(th.sim.state.faults.reset)
+    w.picker.refresh()
+    aio.until(lambda: w.form.effect.count() > 1, 10, "the effects, once the service answers")
+    aio.until(lambda: w.form.account.findData(EMAIL) >= 0, 10, "the account, once the service answers")
