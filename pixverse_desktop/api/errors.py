@@ -266,10 +266,19 @@ def error_from_transport(exc: BaseException) -> ApiError:
     if name == "CertificateStoreError":
         return CertificateStoreUnusable(str(exc))
     if "Connect" in name:
-        error = Transient("could not connect")
+        # Which host: a mistyped --api-base, a dead proxy and an outage all read the same (network-failure pass).
+        host = _request_host(exc)
+        error = Transient(f"could not connect to {host}" if host else "could not connect")
         error.may_have_arrived = False
         return error
     if "Timeout" in name:
         return Transient("it did not answer in time (the request timed out)")
     # The exception's name (RemoteProtocolError) meant nothing to a creator (new-user pass).
     return Transient("the connection broke off before the answer was complete")
+
+
+def _request_host(exc: BaseException) -> str:
+    try:
+        return exc.request.url.host   # type: ignore[attr-defined]
+    except (AttributeError, RuntimeError):   # httpx raises RuntimeError where no request was set
+        return ""

@@ -176,9 +176,12 @@ async def download_job(engine: "JobEngine", job_id: str) -> None:
     except (DownloadError, httpx.HTTPError, OSError) as exc:
         log.warning("download of a result failed: %s", type(exc).__name__)
         current = engine.get(job_id) or job
+        network = isinstance(exc, httpx.HTTPError) or (isinstance(exc, DownloadError) and exc.passing)
+        # A network fault is no folder problem: the advice pointed at Settings (network-failure pass).
+        advice = ("It plays from the service meanwhile; Save as… fetches it again." if network else
+                  "Use Save as… to save it elsewhere, or choose another library folder in Settings.")
         engine.publish(current.evolve(message=f"Done, but not saved to the library: {failure_words(exc)}. "
-                                              "Use Save as… to save it elsewhere, or choose another "
-                                              "library folder in Settings."))
+                                              + advice))
         return
     current = engine.get(job_id) or job
     size = path.stat().st_size

@@ -251,3 +251,17 @@ def test_an_address_httpx_cannot_use_is_a_setting_to_fix_not_a_passing_fault():
         with pytest.raises(BadAddress):
             api_base_from_env(bad)
     assert api_base_from_env("http://127.0.0.1:8000/v2/pixverse/") == "http://127.0.0.1:8000/v2/pixverse"
+
+
+def test_a_failed_connection_names_the_host_it_could_not_reach():
+    """A mistyped --api-base, a dead proxy and an outage all read "could not connect" (network-failure
+    pass): the host is named; where httpx set no request, the words stay as they were."""
+    import httpx
+
+    from pixverse_desktop.api.errors import error_from_transport
+
+    request = httpx.Request("GET", "http://no-such-host.invalid/v2/pixverse/videos")
+    error = error_from_transport(httpx.ConnectError("[Errno -2] Name or service not known", request=request))
+    assert error.what_happened.endswith("could not connect to no-such-host.invalid.")
+    assert not error.may_have_arrived and "Errno" not in error.user_message
+    assert error_from_transport(httpx.ConnectError("refused")).what_happened.endswith("could not connect.")

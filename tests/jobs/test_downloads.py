@@ -202,6 +202,15 @@ def test_a_result_that_cannot_be_saved_says_so_in_plain_words(sim_factory, harne
     assert "Errno" not in job.message and "Save as…" in job.message and str(tmp_path / "library") in job.message
 
 
+def test_a_download_cut_off_by_the_network_is_not_called_a_folder_problem(sim_factory, harness):
+    """One dropped connection read "…choose another library folder in Settings" (network-failure pass)."""
+    th = sim_factory()
+    th.call(lambda: th.sim.state.faults.add("drop", count=100, method="GET", path="/media/video/"))
+    job = _auto_downloaded(th, harness, "the lantern sinks", lambda j: j.message.startswith("Done, but"))
+    assert job.state is JobState.COMPLETED and not job.local_path
+    assert "Settings" not in job.message and "plays from the service" in job.message
+
+
 def _auto_downloaded(th, harness, prompt: str, until) -> Job:
     """Runs one job to the end with auto-download on; the job once ``until(job)`` holds."""
     async def main():
