@@ -23,7 +23,7 @@ from pixverse_desktop.api.errors import ErrorKind
 from pixverse_desktop.api.schemas import Video
 from pixverse_desktop.core.logs import setup_logging, shutdown_logging
 from pixverse_desktop.jobs.engine import JobEngine
-from pixverse_desktop.jobs.models import AccountProblem, Job, JobState
+from pixverse_desktop.jobs.models import AccountProblem, Job, JobChanged, JobState
 from pixverse_desktop.jobs.reconcile import RETRY_HINT
 from pixverse_desktop.jobs.store import JobStore
 
@@ -291,6 +291,21 @@ async def _resume_all(args: argparse.Namespace) -> tuple[list[Job], list[Job]]:
             problem.set_result(None)
         unsubscribe = engine.subscribe(lambda event: isinstance(event, AccountProblem) and event.email is None
                                        and not problem.done() and problem.set_result(event))
+        # Each job's news as it changes: with the service unreachable this said nothing for --timeout
+        # (3 h by default) where `extend --wait` said "Status checks are failing…" (network-failure pass).
+        watched, said = {j.id for j in unfinished}, {}
+
+        def report(event) -> None:
+            if isinstance(event, JobChanged) and event.job.id in watched and event.job.message:
+                job = event.job
+                label = state_text(job)
+                line = f"  {job.id[:8]}: " + (job.message if job.message.startswith(label)
+                                               else f"{label}: {job.message}")
+                if said.get(job.id) != line:
+                    said[job.id] = line
+                    say(line)
+
+        unreport = engine.subscribe(report)
         ending = asyncio.ensure_future(asyncio.gather(*(engine.wait_final(j.id) for j in unfinished)))
         try:
             done, _ = await asyncio.wait([ending, problem], timeout=args.timeout,
@@ -301,6 +316,7 @@ async def _resume_all(args: argparse.Namespace) -> tuple[list[Job], list[Job]]:
                                EXIT_TIMEOUT)
         finally:
             unsubscribe()
+            unreport()
             if not ending.done():   # and its cancellation taken, not left to be reported when collected
                 ending.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

@@ -591,6 +591,18 @@ def test_jobs_wait_exits_with_how_the_resumed_jobs_ended(sim_factory, run_cli):
     assert code == cli.EXIT_OK, err
 
 
+def test_jobs_wait_says_what_its_jobs_go_through(sim_factory, run_cli):
+    """With the service failing its status checks, `jobs --wait` said nothing until --timeout (3 h by
+    default), where `extend --wait` said so (network-failure pass): each job's news is said as it comes."""
+    th = sim_factory(generate_seconds=0.3)
+    code, _, err = run_cli(th, "extend", "--video-id", first_video(th), "--prompt", "calm water")
+    assert code == cli.EXIT_OK, err
+    th.call(lambda: th.sim.state.faults.add("error", status=502, count=3, method="GET", path="/videos"))
+    code, out, err = run_cli(th, "jobs", "--wait", "--poll-min", "0.05")
+    assert code == cli.EXIT_OK, err
+    assert "Status checks are failing" in err and err.count("Status checks are failing") == 1
+
+
 def test_a_long_generation_says_it_is_still_running(sim_factory, run_cli, monkeypatch):
     """A minute of "Generating" and then silence looked like a hang (CLI pass)."""
     monkeypatch.setattr(cli, "HEARTBEAT_S", 0.3)
