@@ -219,6 +219,7 @@ class Application:
         # the thread: the simulator or the service answers while the picker is made.
         await asyncio.wait([engine_started], timeout=self.SEND_WITHIN_S)
         await window.build(between=ask_for_videos, until_frame=True)
+        window.picker.expect_first_page()
         await first_page(self.SEND_WITHIN_S)   # likewise the first page, if it is asked for already
         self.first_paint = PaintWatch(window.picker.view.viewport(), lambda: window.video_model.rowCount() > 0)
         self.theme.set_mode(self.theme.mode)   # polished once, complete (see the ThemeController above)

@@ -220,6 +220,12 @@ class VideoPicker(QWidget):
             text = videos if shown == total else self.tr("%d of %s") % (shown, videos)
             self._say(text + ("" if self.model.exhausted else self.tr(" (scroll for more)")))
 
+    def expect_first_page(self) -> None:
+        """Says the list is on its way while the accounts are asked for first (the first page waits for
+        them): with a slow service the list stood empty and wordless for seconds (network-failure pass)."""
+        if self.model.needs_first_page and self.model.last_error is None and self.has_token():
+            self._say(self.tr("Loading videos…"))
+
     def _load_failed(self, error: ApiError) -> None:
         if error.kind is ErrorKind.ACCOUNT:
             self.accountError.emit(error)

@@ -232,3 +232,24 @@ def test_after_a_restart_the_job_list_shows_the_job_still_running(start_app, sim
 
     aio.until(shown, 5, "the resumed job in sight")
     assert view.verticalScrollBar().value() > 0
+
+
+def test_a_slow_service_shows_the_list_is_on_its_way_from_the_first_frame(qapp, sim_thread, aio, tmp_path):
+    """The first page waits for GET /accounts: with a slow service the list stood empty, without a
+    word, for as long as that took (8 s in the network-failure pass)."""
+    from PySide6.QtWidgets import QApplication
+
+    from pixverse_desktop.app import AppOptions, run
+
+    th = sim_thread(sim_config())
+    th.call(lambda: th.sim.state.faults.add("latency", seconds=2.0, method="GET", path="/accounts"))
+    options = AppOptions(api_base=th.base_url, token=TOKEN, data_dir=tmp_path / "data", theme="light",
+                         ask_token=False)
+    running = asyncio.ensure_future(run(qapp, options, []))
+    aio.until(lambda: any(type(w) is MainWindow and w.isVisible() for w in QApplication.topLevelWidgets()),
+              10, "the window")
+    window = next(w for w in QApplication.topLevelWidgets() if type(w) is MainWindow and w.isVisible())
+    assert window.video_model.rowCount() == 0 and not window.video_model.loading   # the accounts come first
+    assert window.picker.state_label.text() == "Loading videos…"
+    window.actions_by_name["quit"].trigger()
+    aio.until(running.done, 15, "the run to end")
