@@ -92,18 +92,10 @@ def test_quit_while_starting_stops_the_start(qapp, aio, sim_thread, tmp_path):
     once and cleanly; it was ignored until the start had finished, and a window closed then left the
     app running without one. (Closing goes through QApplication.lastWindowClosed, which Qt emits only
     inside exec(), so the test uses the Quit action; both are connected before the start.)"""
-    from PySide6.QtWidgets import QApplication
-
-    from pixverse_desktop.app import AppOptions, run
 
     th = sim_thread(sim_config())
     th.call(lambda: th.sim.state.faults.add("latency", seconds=3.0, method="GET", path="/videos"))
-    options = AppOptions(api_base=th.base_url, token=TOKEN, data_dir=tmp_path / "data", theme="light",
-                         ask_token=False)
-    running = asyncio.ensure_future(run(qapp, options, []))
-    aio.until(lambda: any(type(w) is MainWindow and w.isVisible() for w in QApplication.topLevelWidgets()),
-              10, "the window")
-    window = next(w for w in QApplication.topLevelWidgets() if type(w) is MainWindow and w.isVisible())
+    running, window = _run_until_shown(qapp, aio, th, tmp_path)
     started = time.monotonic()
     window.actions_by_name["quit"].trigger()                 # Ctrl+Q
     aio.until(running.done, 10, "the run to end")
@@ -237,19 +229,25 @@ def test_after_a_restart_the_job_list_shows_the_job_still_running(start_app, sim
 def test_a_slow_service_shows_the_list_is_on_its_way_from_the_first_frame(qapp, sim_thread, aio, tmp_path):
     """The first page waits for GET /accounts: with a slow service the list stood empty, without a
     word, for as long as that took (8 s in the network-failure pass)."""
+
+    th = sim_thread(sim_config())
+    th.call(lambda: th.sim.state.faults.add("latency", seconds=2.0, method="GET", path="/accounts"))
+    running, window = _run_until_shown(qapp, aio, th, tmp_path)
+    assert window.video_model.rowCount() == 0 and not window.video_model.loading   # the accounts come first
+    assert window.picker.state_label.text() == "Loading videos…"
+    window.actions_by_name["quit"].trigger()
+    aio.until(running.done, 15, "the run to end")
+
+
+def _run_until_shown(qapp, aio, th, tmp_path):
+    """The app's run() on ``th``, until its window is shown: (the running task, the window)."""
     from PySide6.QtWidgets import QApplication
 
     from pixverse_desktop.app import AppOptions, run
 
-    th = sim_thread(sim_config())
-    th.call(lambda: th.sim.state.faults.add("latency", seconds=2.0, method="GET", path="/accounts"))
     options = AppOptions(api_base=th.base_url, token=TOKEN, data_dir=tmp_path / "data", theme="light",
                          ask_token=False)
     running = asyncio.ensure_future(run(qapp, options, []))
     aio.until(lambda: any(type(w) is MainWindow and w.isVisible() for w in QApplication.topLevelWidgets()),
               10, "the window")
-    window = next(w for w in QApplication.topLevelWidgets() if type(w) is MainWindow and w.isVisible())
-    assert window.video_model.rowCount() == 0 and not window.video_model.loading   # the accounts come first
-    assert window.picker.state_label.text() == "Loading videos…"
-    window.actions_by_name["quit"].trigger()
-    aio.until(running.done, 15, "the run to end")
+    return running, next(w for w in QApplication.topLevelWidgets() if type(w) is MainWindow and w.isVisible())
