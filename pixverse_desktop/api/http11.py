@@ -66,13 +66,13 @@ class Http11Transport(httpx.AsyncBaseTransport):
             stream = self._reuse(origin)
             if stream is not None:
                 try:
-                    return await self._exchange(stream, request, timeouts, reused=True)
+                    return await self._exchange(stream, request, origin, timeouts, reused=True)
                 except _Stale:
                     if request.method not in SAFE_METHODS:
                         raise httpx.RemoteProtocolError("Server disconnected without sending a response.",
                                                         request=request) from None
             stream = await self._connect(origin, timeouts.get("connect"), request)
-            return await self._exchange(stream, request, timeouts, reused=False)   # never _Stale
+            return await self._exchange(stream, request, origin, timeouts, reused=False)   # never _Stale
         except BaseException:
             self._slots.release()
             raise
@@ -159,8 +159,8 @@ class Http11Transport(httpx.AsyncBaseTransport):
         raise error
 
     # one request and its answer
-    async def _exchange(self, stream: SocketStream, request: httpx.Request, timeouts: dict,
-                        reused: bool) -> httpx.Response:
+    async def _exchange(self, stream: SocketStream, request: httpx.Request, origin: tuple[str, str, int],
+                        timeouts: dict, reused: bool) -> httpx.Response:
         read_timeout = timeouts.get("read")
         try:
             sent = await _send(stream, request, timeouts.get("write"), reused)
@@ -178,7 +178,7 @@ class Http11Transport(httpx.AsyncBaseTransport):
         except BaseException:   # cancelled: a half-told exchange is never reused
             self._abandon(stream)
             raise
-        body = _Body(self, _origin(request.url), stream, head, framing, early, request, read_timeout)
+        body = _Body(self, origin, stream, head, framing, early, request, read_timeout)
         body.keep = body.keep and sent
         return httpx.Response(
             head.status, headers=head.headers, stream=body,
@@ -277,8 +277,7 @@ class _Body(httpx.AsyncByteStream):
         self._transport, self._origin, self._stream = transport, origin, stream
         self._early, self._request, self._timeout = early, request, timeout
         self._length = framing
-        self.keep = head.version == b"1.1" and not head.says_close() and not any(
-            n.lower() == b"connection" and b"close" in v.lower() for n, v in request.headers.raw)
+        self.keep = head.version == b"1.1" and not head.says_close() and not wire.says_close(request.headers.raw)
         self._complete = False
         self._closed = False
 

@@ -23,23 +23,35 @@ class LocalProtocolError(Exception):
     """A request that cannot be written as HTTP/1.1 (a line break in a header, say)."""
 
 
+Headers = list[tuple[bytes, bytes]]
+
+
+def header_values(headers: Headers, name: bytes) -> list[bytes]:
+    """The values of the header ``name`` (lower-case), whatever case it was sent in."""
+    return [value for key, value in headers if key.lower() == name]
+
+
+def says_close(headers: Headers) -> bool:
+    """``Connection: close``: no further message on this connection (a request's or an answer's)."""
+    return any(b"close" in value.lower() for value in header_values(headers, b"connection"))
+
+
 class Head:
-    """An answer's status line and headers: ``headers`` as sent, ``names`` lower-cased beside them."""
+    """An answer's status line and its headers as sent."""
 
-    __slots__ = ("version", "status", "reason", "headers", "names")
+    __slots__ = ("version", "status", "reason", "headers")
 
-    def __init__(self, version: bytes, status: int, reason: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+    def __init__(self, version: bytes, status: int, reason: bytes, headers: Headers) -> None:
         self.version, self.status, self.reason, self.headers = version, status, reason, headers
-        self.names = [name.lower() for name, _ in headers]
 
     def values(self, name: bytes) -> list[bytes]:
-        return [value for (_, value), lower in zip(self.headers, self.names) if lower == name]
+        return header_values(self.headers, name)
 
     def says_close(self) -> bool:
-        return any(b"close" in v.lower() for v in self.values(b"connection"))
+        return says_close(self.headers)
 
 
-def request_head(method: str, target: bytes, headers: list[tuple[bytes, bytes]]) -> bytes:
+def request_head(method: str, target: bytes, headers: Headers) -> bytes:
     if not method or not set(method.encode()) <= _TOKEN:
         raise LocalProtocolError(f"not a method: {method!r}")
     if not target or any(c in target for c in b" \r\n\0"):
@@ -112,10 +124,9 @@ class RequestBody:
     chunked for a body of unknown length) and refuses a body that does not match its Content-Length:
     the surplus would be read by the server as the next request on the connection."""
 
-    def __init__(self, headers: list[tuple[bytes, bytes]]) -> None:
-        self.chunked = any(n.lower() == b"transfer-encoding" and v.strip().lower() == b"chunked"
-                           for n, v in headers)
-        lengths = [v for n, v in headers if n.lower() == b"content-length"]
+    def __init__(self, headers: Headers) -> None:
+        self.chunked = any(v.strip().lower() == b"chunked" for v in header_values(headers, b"transfer-encoding"))
+        lengths = header_values(headers, b"content-length")
         self.left = int(lengths[0]) if lengths and not self.chunked and lengths[0].strip().isdigit() else None
 
     def part(self, data: bytes) -> bytes:

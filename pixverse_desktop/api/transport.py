@@ -18,10 +18,9 @@ import httpx
 from pixverse_desktop import __version__
 
 from .http11 import Http11Transport
+from .socket_stream import READ_BYTES
 
 log = logging.getLogger(__name__)
-
-_TRANSPORT_READ_BYTES = 2 * 1024 * 1024
 
 
 def _widen_reads() -> None:
@@ -33,8 +32,8 @@ def _widen_reads() -> None:
         from asyncio.selector_events import _SelectorSocketTransport
     except ImportError:  # another asyncio layout: keep its default
         return
-    if getattr(_SelectorSocketTransport, "max_size", 0) < _TRANSPORT_READ_BYTES:
-        _SelectorSocketTransport.max_size = _TRANSPORT_READ_BYTES
+    if getattr(_SelectorSocketTransport, "max_size", 0) < READ_BYTES:
+        _SelectorSocketTransport.max_size = READ_BYTES
 
 
 _RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024
