@@ -20,7 +20,7 @@ from pixverse_desktop.api.errors import (
     AccountPendingError, ApiError, Busy, CertificateStoreUnusable, ErrorKind, InsufficientCredits, Transient,
     Unauthorized,
 )
-from pixverse_desktop.api.schemas import SEED_MAX, SEED_MIN, Account, ExtendRequest, parse_video_id
+from pixverse_desktop.api.schemas import SEED_MAX, SEED_MIN, Account, ExtendRequest, Video, parse_video_id
 from pixverse_desktop.api.validate import check_extend
 
 from . import backoff
@@ -379,20 +379,29 @@ class JobEngine:
         try:
             video = await sent_after_all(self, first)
         except ApiError as exc:   # not known either way: nothing is sent until it is
-            delay = backoff.transient_delay(job.attempts + 1, self.rng, self.config.transient_base_s,
-                                            self.config.transient_max_s)
-            self.publish(job.evolve(state=JobState.WAITING_SLOT, next_try_at=self.clock() + delay,
-                                    attempts=job.attempts + 1, message=f"Not sent yet: checking first whether "
-                                    f"the first send reached the service ({exc.user_message}); trying again."))
+            self._send_later(job, f"Not sent yet: checking first whether the first send reached the service "
+                                  f"({exc.user_message}); trying again.")
             return True
         if video is None:
             return False
-        self.publish(job.evolve(state=JobState.QUEUED, video_id=video.video_id, account=video.email or first.account,
-                                submitted_at=first.submitted_at, accepted_at=self.clock(), status_label="QUEUED",
-                                message="Found on the service: the first send reached it after all, so it was "
-                                        "not sent again"))
-        self._poller(video.email or first.account or "").wake()
+        self.adopt(job.evolve(account=first.account), video, "Found on the service: the first send reached it "
+                   "after all, so it was not sent again", submitted_at=first.submitted_at, status_label="QUEUED")
         return True
+
+    def adopt(self, job: Job, video: Video, message: str, **changes) -> Job:
+        """``job`` takes over ``video``, found on the service, instead of a send (reconcile, a retry)."""
+        adopted = self.publish(job.evolve(state=JobState.QUEUED, video_id=video.video_id,
+                                          account=video.email or job.account, accepted_at=self.clock(),
+                                          message=message, **changes))
+        self.wake_poller(adopted.account or "")
+        return adopted
+
+    def _send_later(self, job: Job, message: str, **changes) -> None:
+        """Not sent this time, and nothing suggests it arrived: tried again after a back-off."""
+        delay = backoff.transient_delay(job.attempts + 1, self.rng, self.config.transient_base_s,
+                                        self.config.transient_max_s)
+        self.publish(job.evolve(state=JobState.WAITING_SLOT, next_try_at=self.clock() + delay,
+                                attempts=job.attempts + 1, message=message, **changes))
 
     def _submit_failed(self, job: Job, exc: ApiError) -> None:
         now = self.clock()
@@ -412,11 +421,8 @@ class JobEngine:
             return
         if isinstance(exc, Transient):
             if not exc.may_have_arrived:
-                delay = backoff.transient_delay(job.attempts + 1, self.rng, self.config.transient_base_s,
-                                                self.config.transient_max_s)
-                self.publish(job.evolve(state=JobState.WAITING_SLOT, next_try_at=now + delay,
-                                        attempts=job.attempts + 1, error_kind=ErrorKind.TRANSIENT,
-                                        message=f"{exc.what_happened} Not sent; trying again by itself."))
+                self._send_later(job, f"{exc.what_happened} Not sent; trying again by itself.",
+                                 error_kind=ErrorKind.TRANSIENT)
                 return
             # The POST may have been accepted: look for it rather than sending it again.
             self.publish(job.evolve(message="No clear answer from the service; checking whether it "

@@ -83,11 +83,8 @@ async def reconcile_unknown(engine: "JobEngine", jobs: list[Job], delay: float =
         lane = job.account or (None if len(engine.accounts) != 1 else next(iter(engine.accounts)))
         lanes.setdefault(lane, []).append(job)
     for lane, lane_jobs in lanes.items():
-        emails = [lane] if lane or not engine.accounts else list(engine.accounts)
-        videos = []
         try:
-            for email in emails:
-                videos += await _recent_videos(engine, email, oldest_send(lane_jobs))
+            found = await _find_on_service(engine, lane, lane_jobs)
         except ApiError as exc:
             # Not a passing fault (a refused token, an account on hold): the jobs stay unresolved, say
             # why, and are looked for again once that is fixed (JobEngine.token_changed). The check
@@ -98,8 +95,6 @@ async def reconcile_unknown(engine: "JobEngine", jobs: list[Job], delay: float =
                     engine.publish(current.evolve(message=f"Not checked yet whether the service received "
                                                           f"it: {exc.user_message}"), persist=False)
             continue
-        owned = {j.video_id for j in engine.store.all(include_hidden=True) if j.video_id}
-        found = match_submissions(lane_jobs, videos, owned)
         for job in lane_jobs:
             current = engine.get(job.id) or job
             if current.state is not JobState.SUBMITTING:
@@ -115,11 +110,7 @@ async def reconcile_unknown(engine: "JobEngine", jobs: list[Job], delay: float =
                     message=f"{what} and it is not among your videos, so it was probably not charged. "
                             + RETRY_HINT))
                 continue
-            adopted = current.evolve(state=JobState.QUEUED, video_id=video.video_id,
-                                     account=video.email or current.account, accepted_at=engine.clock(),
-                                     message="Found on the service after an interrupted send")
-            engine.publish(adopted)
-            engine.wake_poller(adopted.account or "")
+            engine.adopt(current, video, "Found on the service after an interrupted send")
     engine.wake()
 
 
@@ -128,12 +119,19 @@ async def sent_after_all(engine: "JobEngine", first: Job) -> Video | None:
     Retry sends it again: a service that took longer than the request's timeout created the job
     after the check had called it missing, and Retry charged twice (network-failure pass). Raises
     the ApiError of a check that could not be made: then nothing is sent."""
-    emails = [first.account] if first.account or not engine.accounts else list(engine.accounts)
+    return (await _find_on_service(engine, first.account, [first], retry=False)).get(first.id)
+
+
+async def _find_on_service(engine: "JobEngine", lane: str | None, jobs: list[Job],
+                           retry: bool = True) -> dict[str, Video]:
+    """The videos of ``lane`` (every account when it is None) that ``jobs`` created, by job id: the
+    recent ones back to the oldest send, less those another job owns already."""
+    emails = [lane] if lane or not engine.accounts else list(engine.accounts)
     videos: list[Video] = []
     for email in emails:
-        videos += await _recent_videos(engine, email, oldest_send([first]), retry=False)
+        videos += await _recent_videos(engine, email, oldest_send(jobs), retry=retry)
     owned = {j.video_id for j in engine.store.all(include_hidden=True) if j.video_id}
-    return match_submissions([first], videos, owned).get(first.id)
+    return match_submissions(jobs, videos, owned)
 
 
 async def _recent_videos(engine: "JobEngine", email: str | None, since: float, retry: bool = True) -> list[Video]:
