@@ -145,6 +145,13 @@ async def _follow(engine: JobEngine, job: Job, args: argparse.Namespace) -> tupl
             say("  The job was not sent and has been cancelled.")
 
 
+def _news(job: Job) -> str:
+    """A job's state and message in one line; not "Waiting for a free slot: Waiting for a free slot: …"
+    (CLI pass)."""
+    label = state_text(job)
+    return job.message if job.message.startswith(label) else f"{label}: {job.message}"
+
+
 async def _watch(engine: JobEngine, job: Job, args: argparse.Namespace) -> tuple[Job, str, int]:
     """The job once it is accepted (or final, with --wait), "" and 0; or an unsent job, why this gave
     up on it and the exit code that says so."""
@@ -158,8 +165,7 @@ async def _watch(engine: JobEngine, job: Job, args: argparse.Namespace) -> tuple
         if job.state.is_final and job.state is not JobState.COMPLETED:
             return job, "", 0   # cmd_extend says why, once, as the last line
         label = state_text(job)
-        # Not "Waiting for a free slot: Waiting for a free slot: …" (CLI pass).
-        line = f"  {job.message}" if job.message.startswith(label) else f"  {label}: {job.message}"
+        line = f"  {_news(job)}"
         if line != last_line:
             say(line)
             last_line, said_at = line, time.monotonic()
@@ -298,9 +304,7 @@ async def _resume_all(args: argparse.Namespace) -> tuple[list[Job], list[Job]]:
         def report(event) -> None:
             if isinstance(event, JobChanged) and event.job.id in watched and event.job.message:
                 job = event.job
-                label = state_text(job)
-                line = f"  {job.id[:8]}: " + (job.message if job.message.startswith(label)
-                                               else f"{label}: {job.message}")
+                line = f"  {job.id[:8]}: {_news(job)}"
                 if said.get(job.id) != line:
                     said[job.id] = line
                     say(line)

@@ -10,7 +10,9 @@ import httpx
 
 from pixverse_desktop.api import BadRequest, NotFound, PixverseClient
 from pixverse_desktop.api.schemas import Video, parse_video_id
-from pixverse_desktop.jobs.downloads import DownloadError, Downloader, failure_words, result_file_name
+from pixverse_desktop.jobs.downloads import (
+    DownloadError, Downloader, failure_words, passing_failure, result_file_name,
+)
 from pixverse_desktop.jobs.models import JobState
 
 from .common import CliError, Session, exit_code_for_job, percent_printer, say, state_words
@@ -57,14 +59,13 @@ async def cmd_download(args: argparse.Namespace) -> int:
         try:
             path = await downloader.fetch(url, result_file_name(prompt, video_id or args.id),
                                           percent_printer())
-        except (OSError, DownloadError) as exc:   # a folder that cannot be made or written (a traceback)
-            passing = isinstance(exc, DownloadError) and exc.passing
+        # A folder that cannot be made or written, or a media host that refused, dropped or timed out:
+        # each was a traceback.
+        except (OSError, DownloadError, httpx.HTTPError) as exc:
+            passing = passing_failure(exc)
             raise CliError(f"Not downloaded: {failure_words(exc)}."
                            + (" Run the same command again: it goes on from there." if passing else ""),
                            EXIT_NETWORK if passing else EXIT_ERROR) from None
-        except httpx.HTTPError as exc:   # the media host refused, dropped or timed out: it was a traceback
-            raise CliError(f"Not downloaded: {failure_words(exc)}. Run the same "
-                           "command again: it goes on from there.", EXIT_NETWORK) from None
     finally:
         await session.close()
     print(json.dumps({"path": str(path), "video_id": video_id}) if args.json else str(path))

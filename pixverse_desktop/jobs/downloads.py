@@ -176,9 +176,8 @@ async def download_job(engine: "JobEngine", job_id: str) -> None:
     except (DownloadError, httpx.HTTPError, OSError) as exc:
         log.warning("download of a result failed: %s", type(exc).__name__)
         current = engine.get(job_id) or job
-        network = isinstance(exc, httpx.HTTPError) or (isinstance(exc, DownloadError) and exc.passing)
         # A network fault is no folder problem: the advice pointed at Settings (network-failure pass).
-        advice = ("It plays from the service meanwhile; Save as… fetches it again." if network else
+        advice = ("It plays from the service meanwhile; Save as… fetches it again." if passing_failure(exc) else
                   "Use Save as… to save it elsewhere, or choose another library folder in Settings.")
         engine.publish(current.evolve(message=f"Done, but not saved to the library: {failure_words(exc)}. "
                                               + advice))
@@ -187,6 +186,12 @@ async def download_job(engine: "JobEngine", job_id: str) -> None:
     size = path.stat().st_size
     engine.publish(current.evolve(local_path=str(path), download_done=size, download_total=size,
                                   message="Done; saved to the library"))
+
+
+def passing_failure(exc: BaseException) -> bool:
+    """The network or the media server failed this time (not the disk): the same download later may
+    work, and goes on from its ``.part``."""
+    return isinstance(exc, httpx.HTTPError) or (isinstance(exc, DownloadError) and exc.passing)
 
 
 def failure_words(exc: BaseException) -> str:
